@@ -1,0 +1,10 @@
+//! Newsmark: a linter and language server for annotated news corpora.
+//!
+//! Layers, bottom up: [`syntax`] (one file to a typed document), [`corpus`]
+//! (the workspace: documents, registry, config, cross-document index),
+//! [`checks`] (one file per diagnostic rule), [`cli`] (the `newsmark` command).
+
+pub mod checks;
+pub mod cli;
+pub mod corpus;
+pub mod syntax;

@@ -1,0 +1,617 @@
+//! The typed document: one Newsmark file parsed with tree-sitter into spans,
+//! attributes, CriticMarkup, front matter and the article text, all with byte
+//! ranges. No IO, no LSP. Parsing never fails: every input gives a document
+//! plus its syntax errors.
+
+mod front_matter;
+mod import;
+mod plain;
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use tree_sitter::{Node, Parser, Tree};
+
+pub use front_matter::{FrontMatter, FrontMatterProblem, KNOWN_KEYS, Published};
+pub use import::{import, strip};
+pub use plain::PlainText;
+
+/// A byte range in the source file.
+pub type TextRange = Range<usize>;
+
+/// A string with the byte range it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub range: TextRange,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, range: TextRange) -> Self {
+        Self { value, range }
+    }
+}
+
+/// `key=value` inside an attribute block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Property {
+    pub key: Spanned<String>,
+    /// The value without quotes.
+    pub value: Spanned<String>,
+}
+
+/// `[content]{attributes}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    /// The whole span, `[` to `}`.
+    pub range: TextRange,
+    /// Between `[` and `]`.
+    pub content: TextRange,
+    /// The attribute block, `{` to `}`.
+    pub attributes: TextRange,
+    /// The article text of the content (escapes resolved, original side of
+    /// corrections).
+    pub text: String,
+    /// `.kind` (the first one; more are reported by the syntax check).
+    pub kind: Option<Spanned<String>>,
+    /// `@id` references.
+    pub entities: Vec<Spanned<String>>,
+    /// `#name` anchors.
+    pub anchors: Vec<Spanned<String>>,
+    pub properties: Vec<Property>,
+    /// Bare words such as `anon` or `future`.
+    pub flags: Vec<Spanned<String>>,
+    /// Index of the enclosing span in [`Document::spans`].
+    pub parent: Option<usize>,
+}
+
+impl Span {
+    pub fn kind(&self) -> Option<&str> {
+        self.kind.as_ref().map(|k| k.value.as_str())
+    }
+
+    pub fn property(&self, key: &str) -> Option<&Spanned<String>> {
+        self.properties
+            .iter()
+            .find(|p| p.key.value == key)
+            .map(|p| &p.value)
+    }
+
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f.value == flag)
+    }
+
+    /// Rule codes named in `allow=code[,code]` on this span.
+    pub fn allowed(&self) -> impl Iterator<Item = &str> {
+        self.properties
+            .iter()
+            .filter(|p| p.key.value == "allow")
+            .flat_map(|p| p.value.value.split(','))
+            .map(str::trim)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CriticKind {
+    Correction,
+    Comment,
+    Highlight,
+    Insertion,
+    Deletion,
+}
+
+/// One CriticMarkup construct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Critic {
+    pub kind: CriticKind,
+    pub range: TextRange,
+    /// The body (for a correction, the original side).
+    pub body: Option<TextRange>,
+    /// The replacement side of a correction.
+    pub replacement: Option<TextRange>,
+}
+
+/// A syntax error with a message a journalist can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyntaxError {
+    pub range: TextRange,
+    pub message: String,
+    pub help: Option<String>,
+    /// A safe textual fix: replace `range` with the string.
+    pub fix: Option<(TextRange, String)>,
+}
+
+/// A parsed Newsmark document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub front_matter: Option<FrontMatter>,
+    /// Spans in document order (a parent before its children).
+    pub spans: Vec<Span>,
+    pub critics: Vec<Critic>,
+    pub errors: Vec<SyntaxError>,
+    /// Where the article body starts (after the front matter).
+    pub body_start: usize,
+    /// The article text (what `strip` gives back) with a map to the source.
+    pub plain: PlainText,
+}
+
+/// Creates a parser for the Newsmark grammar.
+pub fn parser() -> Parser {
+    let mut parser = Parser::new();
+    // The grammar is compiled into this binary at a supported ABI version, so
+    // this can only fail if the build itself is broken.
+    #[allow(clippy::expect_used)]
+    parser
+        .set_language(&tree_sitter_newsmark::LANGUAGE.into())
+        .expect("the bundled Newsmark grammar has a supported ABI version");
+    parser
+}
+
+/// Parses a tree with a fresh parser.
+pub fn parse_tree(text: &str) -> Tree {
+    let mut parser = parser();
+    // `parse` only returns None on cancellation or timeout, neither of which is set.
+    #[allow(clippy::expect_used)]
+    parser
+        .parse(text, None)
+        .expect("parsing without a timeout or cancellation flag always yields a tree")
+}
+
+/// Parses `text` as a Newsmark document.
+pub fn parse(text: &str) -> Document {
+    let tree = parse_tree(text);
+    Document::from_tree(text, &tree)
+}
+
+/// Parses `text` as plain scraped text: no markup at all, every byte is
+/// article text. Used for files named explicitly that are not `.news`.
+pub fn parse_plain(text: &str) -> Document {
+    Document {
+        front_matter: None,
+        spans: Vec::new(),
+        critics: Vec::new(),
+        errors: Vec::new(),
+        body_start: 0,
+        plain: PlainText::identity(text),
+    }
+}
+
+impl Document {
+    /// Builds the typed document from a tree of `text`.
+    pub fn from_tree(text: &str, tree: &Tree) -> Document {
+        let mut builder = Builder {
+            src: text,
+            spans: Vec::new(),
+            critics: Vec::new(),
+            errors: Vec::new(),
+            markup: Vec::new(),
+            front_matter: None,
+        };
+        builder.walk(tree.root_node());
+        let body_start = builder
+            .front_matter
+            .as_ref()
+            .map_or(0, |fm: &FrontMatter| fm.range.end);
+        let plain = PlainText::from_markup(text, body_start, &builder.markup);
+        let mut spans = builder.spans;
+        for span in &mut spans {
+            span.text = plain.slice_of_source(span.content.clone());
+        }
+        builder.errors.sort_by_key(|e| (e.range.start, e.range.end));
+        Document {
+            front_matter: builder.front_matter,
+            spans,
+            critics: builder.critics,
+            errors: builder.errors,
+            body_start,
+            plain,
+        }
+    }
+
+    /// The spans containing `offset`, innermost last.
+    pub fn spans_at(&self, offset: usize) -> impl Iterator<Item = &Span> {
+        self.spans
+            .iter()
+            .filter(move |s| s.range.start <= offset && offset < s.range.end)
+    }
+
+    /// True if a rule is silenced for `range`: by `allow=` on an enclosing
+    /// span or by `allow` in the front matter.
+    pub fn is_allowed(&self, code: &str, range: &TextRange) -> bool {
+        if let Some(fm) = &self.front_matter
+            && fm.allow.iter().any(|a| a.value == code)
+        {
+            return true;
+        }
+        self.spans.iter().any(|s| {
+            s.range.start <= range.start
+                && range.end <= s.range.end
+                && s.allowed().any(|a| a == code)
+        })
+    }
+
+    /// True if `range` overlaps a CriticMarkup construct (the analyst has
+    /// already corrected or marked that text).
+    pub fn overlaps_critic(&self, range: &TextRange) -> bool {
+        self.critics
+            .iter()
+            .any(|c| c.range.start < range.end.max(range.start + 1) && range.start < c.range.end)
+    }
+
+    /// The `published` date, if the front matter has a valid one.
+    pub fn published(&self) -> Option<jiff::civil::Date> {
+        self.front_matter
+            .as_ref()
+            .and_then(|fm| fm.published.as_ref())
+            .map(|p| p.value.date)
+    }
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    spans: Vec<Span>,
+    critics: Vec<Critic>,
+    errors: Vec<SyntaxError>,
+    /// Source ranges that are markup, not article text.
+    markup: Vec<TextRange>,
+    front_matter: Option<FrontMatter>,
+}
+
+/// One step of the explicit traversal stack (no recursion: spans may nest
+/// arbitrarily deep and a scraped file must never overflow the stack).
+enum Step<'t> {
+    Enter(Node<'t>, Option<usize>),
+}
+
+impl<'a> Builder<'a> {
+    fn text(&self, node: Node) -> &'a str {
+        self.src.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn walk(&mut self, root: Node) {
+        let mut stack = vec![Step::Enter(root, None)];
+        while let Some(Step::Enter(node, parent)) = stack.pop() {
+            if node.is_missing() {
+                self.missing(node);
+                continue;
+            }
+            let mut next_parent = parent;
+            match node.kind() {
+                "ERROR" => self.error(node),
+                "front_matter" if node.start_byte() == 0 => {
+                    self.markup.push(node.byte_range());
+                    self.front_matter = Some(FrontMatter::parse(self.src, node));
+                    // Children are only delimiters and opaque TOML; a
+                    // missing closing fence is still reported below.
+                    let mut cursor = node.walk();
+                    for child in node.children(&mut cursor) {
+                        if child.is_missing() {
+                            self.missing(child);
+                        }
+                    }
+                    continue;
+                }
+                "span" => {
+                    if let Some(index) = self.span(node, parent) {
+                        next_parent = Some(index);
+                    }
+                }
+                "escape" => {
+                    self.markup.push(node.start_byte()..node.start_byte() + 1);
+                }
+                "correction" | "comment" | "highlight" | "insertion" | "deletion" => {
+                    self.critic(node);
+                }
+                _ => {}
+            }
+            // Push children in reverse so they are visited in order.
+            let mut cursor = node.walk();
+            let children: Vec<Node> = node.children(&mut cursor).collect();
+            for child in children.into_iter().rev() {
+                // A span's attribute block and a critic's bodies are handled
+                // by their owner; only their syntax errors matter below.
+                if child.kind() == "attributes" || child.kind() == "critic_text" {
+                    if child.has_error() {
+                        stack.push(Step::Enter(child, next_parent));
+                    }
+                    continue;
+                }
+                if node.kind() == "ERROR" && !child.is_named() {
+                    continue;
+                }
+                stack.push(Step::Enter(child, next_parent));
+            }
+        }
+    }
+
+    fn span(&mut self, node: Node, parent: Option<usize>) -> Option<usize> {
+        let attrs = node.child_by_field_name("attributes")?;
+        let open = node.start_byte();
+        let content = node
+            .child_by_field_name("content")
+            .map_or(open + 1..open + 1, |c| c.byte_range());
+        // `[` and everything from `]` to the end are markup.
+        let close = attrs.start_byte().saturating_sub(1);
+        self.markup.push(open..open + 1);
+        self.markup.push(close..node.end_byte());
+
+        let mut span = Span {
+            range: node.byte_range(),
+            content,
+            attributes: attrs.byte_range(),
+            text: String::new(),
+            kind: None,
+            entities: Vec::new(),
+            anchors: Vec::new(),
+            properties: Vec::new(),
+            flags: Vec::new(),
+            parent,
+        };
+        let mut cursor = attrs.walk();
+        for attr in attrs.named_children(&mut cursor) {
+            let text = self.text(attr);
+            let range = attr.byte_range();
+            match attr.kind() {
+                "entity_ref" => span.entities.push(Spanned::new(
+                    text[1..].to_string(),
+                    range.start + 1..range.end,
+                )),
+                "kind" => {
+                    let kind = Spanned::new(text[1..].to_string(), range.start + 1..range.end);
+                    if let Some(first) = &span.kind {
+                        self.errors.push(SyntaxError {
+                            range: range.clone(),
+                            message: format!(
+                                "a span has one kind; `.{}` is already given",
+                                first.value
+                            ),
+                            help: Some("remove one of the kinds".into()),
+                            fix: None,
+                        });
+                    } else {
+                        span.kind = Some(kind);
+                    }
+                }
+                "anchor" => span.anchors.push(Spanned::new(
+                    text[1..].to_string(),
+                    range.start + 1..range.end,
+                )),
+                "flag" => span.flags.push(Spanned::new(text.to_string(), range)),
+                "property" => {
+                    let (Some(key), Some(value)) = (
+                        attr.child_by_field_name("key"),
+                        attr.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let raw = self.text(value);
+                    let (value, vrange) = if value.kind() == "string" && raw.len() >= 2 {
+                        (
+                            unescape_string(&raw[1..raw.len() - 1]),
+                            value.start_byte() + 1..value.end_byte() - 1,
+                        )
+                    } else {
+                        (raw.to_string(), value.byte_range())
+                    };
+                    span.properties.push(Property {
+                        key: Spanned::new(self.text(key).to_string(), key.byte_range()),
+                        value: Spanned::new(value, vrange),
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.spans.push(span);
+        Some(self.spans.len() - 1)
+    }
+
+    fn critic(&mut self, node: Node) {
+        let kind = match node.kind() {
+            "correction" => CriticKind::Correction,
+            "comment" => CriticKind::Comment,
+            "highlight" => CriticKind::Highlight,
+            "insertion" => CriticKind::Insertion,
+            _ => CriticKind::Deletion,
+        };
+        let range = node.byte_range();
+        let body = node
+            .child_by_field_name(if kind == CriticKind::Correction {
+                "original"
+            } else {
+                "body"
+            })
+            .map(|n| n.byte_range());
+        let replacement = node
+            .child_by_field_name("replacement")
+            .map(|n| n.byte_range());
+        match kind {
+            // Only the original side is article text.
+            CriticKind::Correction | CriticKind::Highlight | CriticKind::Deletion => {
+                let open_end = range.start + 3;
+                match &body {
+                    Some(b) => {
+                        self.markup.push(range.start..b.start);
+                        self.markup.push(b.end..range.end);
+                    }
+                    None => self.markup.push(range.clone()),
+                }
+                let _ = open_end;
+            }
+            CriticKind::Comment | CriticKind::Insertion => self.markup.push(range.clone()),
+        }
+        self.critics.push(Critic {
+            kind,
+            range,
+            body,
+            replacement,
+        });
+    }
+
+    fn missing(&mut self, node: Node) {
+        let at = node.start_byte();
+        let what = node.kind();
+        let (message, help) = match what {
+            "front_matter_delimiter" | "+++" => (
+                "unterminated front matter: no closing `+++` line".to_string(),
+                "end the front matter with a line holding only `+++`",
+            ),
+            "~~}" => (
+                "unterminated correction: expected `~~}`".to_string(),
+                "a correction is written `{~~original~>replacement~~}` on one line",
+            ),
+            "~>" => (
+                "correction without `~>`".to_string(),
+                "a correction is written `{~~original~>replacement~~}` on one line",
+            ),
+            "<<}" | "==}" | "++}" | "--}" => (
+                format!("unterminated CriticMarkup: expected `{what}`"),
+                "CriticMarkup opens and closes on the same line",
+            ),
+            "}" => (
+                "unclosed attribute block: expected `}`".to_string(),
+                "close the attribute block with `}`",
+            ),
+            "]" => (
+                "unclosed `[`: expected `]{…}`".to_string(),
+                "close the span with `]{…}`, or write a literal bracket as `\\[`",
+            ),
+            other => (
+                format!("expected `{other}`"),
+                "see docs/format.md for the syntax",
+            ),
+        };
+        // A missing closing fence is reported on the opening one.
+        let range = if matches!(what, "front_matter_delimiter" | "+++") {
+            0..3
+        } else {
+            at..at
+        };
+        self.errors.push(SyntaxError {
+            range,
+            message,
+            help: Some(help.to_string()),
+            fix: None,
+        });
+    }
+
+    fn error(&mut self, node: Node) {
+        let range = node.byte_range();
+        let text = self.text(node);
+        // Nested ERROR nodes repeat their parent's report.
+        if let Some(last) = self.errors.last()
+            && last.range.start <= range.start
+            && range.end <= last.range.end
+        {
+            return;
+        }
+        let in_attributes = node
+            .parent()
+            .is_some_and(|p| p.kind() == "attributes" || p.kind() == "property");
+        let error = if in_attributes {
+            SyntaxError {
+                range: range.clone(),
+                message: format!("bad attribute `{}`", text.trim()),
+                help: Some(
+                    "attributes are `@id`, `.kind`, `#anchor`, `key=value`, `key=\"a value\"` or a bare word"
+                        .into(),
+                ),
+                fix: None,
+            }
+        } else if let Some((first, close)) = stray_brackets(node) {
+            if let Some(close) = close {
+                let start = first.start;
+                let end = close.end;
+                SyntaxError {
+                    range: start..end,
+                    message: "`]` with no `{…}` attribute block: a span needs attributes".into(),
+                    help: Some(
+                        "add attributes right after `]`, e.g. `]{@id}`, or escape literal brackets as `\\[` and `\\]`"
+                            .into(),
+                    ),
+                    fix: Some((start..end, escape_brackets(&self.src[start..end]))),
+                }
+            } else if self.src.get(first.clone()) == Some("[") {
+                SyntaxError {
+                    range: first.clone(),
+                    message: "unclosed `[`: a span is written `[text]{attributes}`".into(),
+                    help: Some(
+                        "close the span with `]{…}`, or write a literal bracket as `\\[`".into(),
+                    ),
+                    fix: Some((first, "\\[".into())),
+                }
+            } else {
+                SyntaxError {
+                    range: first.clone(),
+                    message: "`]` with no matching `[`".into(),
+                    help: Some("write a literal bracket as `\\]`".into()),
+                    fix: Some((first, "\\]".into())),
+                }
+            }
+        } else if text.starts_with("+++") {
+            SyntaxError {
+                range: range.clone(),
+                message: "malformed front matter".into(),
+                help: Some("front matter is TOML between two lines holding only `+++`".into()),
+                fix: None,
+            }
+        } else {
+            let shown: String = text.chars().take(40).collect();
+            SyntaxError {
+                range: range.clone(),
+                message: format!("unexpected `{}`", shown.trim()),
+                help: Some("see docs/format.md for the syntax".into()),
+                fix: None,
+            }
+        };
+        self.errors.push(error);
+    }
+}
+
+/// The first stray `[` or `]` token directly inside an ERROR node, and for a
+/// `[`, the `]` that follows it (complete spans inside are not stray).
+fn stray_brackets(node: Node) -> Option<(TextRange, Option<TextRange>)> {
+    let mut cursor = node.walk();
+    let mut open: Option<TextRange> = None;
+    for child in node.children(&mut cursor) {
+        if child.is_named() || child.is_missing() {
+            continue;
+        }
+        match (child.kind(), &open) {
+            ("[", None) => open = Some(child.byte_range()),
+            ("]", Some(o)) => return Some((o.clone(), Some(child.byte_range()))),
+            ("]", None) => return Some((child.byte_range(), None)),
+            _ => {}
+        }
+    }
+    open.map(|o| (o, None))
+}
+
+fn escape_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if c == '[' || c == ']' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn unescape_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,226 @@
+use expect_test::{Expect, expect};
+
+use super::*;
+
+/// Renders what the syntax layer sees: spans with their attributes, critics,
+/// errors and the article text.
+fn check(src: &str, expected: Expect) {
+    let doc = parse(src);
+    let mut out = String::new();
+    for s in &doc.spans {
+        out.push_str(&format!(
+            "span {:?} {:?} kind={:?} entities={:?} anchors={:?} props={:?} flags={:?} parent={:?}\n",
+            s.range,
+            s.text,
+            s.kind(),
+            s.entities.iter().map(|e| &e.value).collect::<Vec<_>>(),
+            s.anchors.iter().map(|e| &e.value).collect::<Vec<_>>(),
+            s.properties
+                .iter()
+                .map(|p| format!("{}={}", p.key.value, p.value.value))
+                .collect::<Vec<_>>(),
+            s.flags.iter().map(|e| &e.value).collect::<Vec<_>>(),
+            s.parent,
+        ));
+    }
+    for c in &doc.critics {
+        out.push_str(&format!("critic {:?} {:?}\n", c.kind, c.range));
+    }
+    for e in &doc.errors {
+        out.push_str(&format!(
+            "error {:?} {} fix={:?}\n",
+            e.range, e.message, e.fix
+        ));
+    }
+    if let Some(fm) = &doc.front_matter {
+        out.push_str(&format!(
+            "front matter id={:?} published={:?} problems={:?}\n",
+            fm.id(),
+            fm.published.as_ref().map(|p| p.value.date.to_string()),
+            fm.problems
+                .iter()
+                .map(|p| (&p.range, &p.message))
+                .collect::<Vec<_>>()
+        ));
+    }
+    out.push_str(&format!("text {:?}\n", doc.plain.text));
+    expected.assert_eq(&out);
+}
+
+#[test]
+fn plain_text_is_all_article_text() {
+    check(
+        "North Korea said.\n\nSecond.",
+        expect![[r#"
+            text "North Korea said.\n\nSecond."
+        "#]],
+    );
+}
+
+#[test]
+fn mention_and_nested_quote() {
+    check(
+        "[“tarnish [North Korea]{@prk}’s image”]{.quote #q1 by=@prk-mfa claim=\"tarnish image\" anon}\n",
+        expect![[r#"
+            span 0..96 "“tarnish North Korea’s image”" kind=Some("quote") entities=[] anchors=["q1"] props=["by=@prk-mfa", "claim=tarnish image"] flags=["anon"] parent=None
+            span 12..31 "North Korea" kind=None entities=["prk"] anchors=[] props=[] flags=[] parent=Some(0)
+            text "“tarnish North Korea’s image”\n"
+        "#]],
+    );
+}
+
+#[test]
+fn correction_keeps_original_side() {
+    check(
+        "dates to the {~~src950s~>1950s~~}, {>>check<<}{++new++}{--old--}{==hi==}.",
+        expect![[r#"
+            critic Correction 13..33
+            critic Comment 35..46
+            critic Insertion 46..55
+            critic Deletion 55..64
+            critic Highlight 64..72
+            text "dates to the src950s, oldhi."
+        "#]],
+    );
+}
+
+#[test]
+fn escapes_resolve_to_the_bracket() {
+    check(
+        "a \\[b\\] \\\\ \\{~~c",
+        expect![[r#"
+        text "a [b] \\ {~~c"
+    "#]],
+    );
+}
+
+#[test]
+fn front_matter_fields_and_problems() {
+    check(
+        "+++\nid = \"ap\"\npublished = 2022-11-08\ncolour = \"red\"\ntitle = 3\n+++\nBody.\n",
+        expect![[r#"
+            front matter id=Some("ap") published=Some("2022-11-08") problems=[(37..43, "unknown front matter key `colour`; known keys: id, title, outlet, url, published, modified, dateline, byline, lang, derived_from, allow"), (60..61, "`title` must be a string")]
+            text "Body.\n"
+        "#]],
+    );
+}
+
+#[test]
+fn invalid_toml_maps_to_file_offsets() {
+    check(
+        "+++\nid = \"ap\nx = 1\n+++\nBody.\n",
+        expect![[r#"
+        front matter id=Some("ap") published=None problems=[(12..12, "invalid TOML: invalid basic string, expected `\"`"), (13..14, "unknown front matter key `x`; known keys: id, title, outlet, url, published, modified, dateline, byline, lang, derived_from, allow")]
+        text "Body.\n"
+    "#]],
+    );
+}
+
+#[test]
+fn unclosed_bracket_is_an_error_with_an_escape_fix() {
+    check(
+        "Say [unclosed text\n\n[Seoul]{@seoul} later.\n",
+        expect![[r#"
+        span 20..35 "Seoul" kind=None entities=["seoul"] anchors=[] props=[] flags=[] parent=None
+        error 4..5 unclosed `[`: a span is written `[text]{attributes}` fix=Some((4..5, "\\["))
+        text "Say [unclosed text\n\nSeoul later.\n"
+    "#]],
+    );
+}
+
+#[test]
+fn bracket_without_attributes() {
+    check(
+        "a [x] y\n",
+        expect![[r#"
+        error 2..5 `]` with no `{…}` attribute block: a span needs attributes fix=Some((2..5, "\\[x\\]"))
+        text "a [x] y\n"
+    "#]],
+    );
+}
+
+#[test]
+fn bad_attribute() {
+    check(
+        "[x]{@a %%}\n",
+        expect![[r#"
+        span 0..10 "x" kind=None entities=["a"] anchors=[] props=[] flags=[] parent=None
+        error 7..9 bad attribute `%%` fix=None
+        text "x\n"
+    "#]],
+    );
+}
+
+#[test]
+fn unterminated_front_matter() {
+    check(
+        "+++\nid = \"x\"\nBody\n",
+        expect![[r#"
+        error 0..3 unterminated front matter: no closing `+++` line fix=None
+        front matter id=Some("x") published=None problems=[(17..17, "invalid TOML: key with no value, expected `=`")]
+        text ""
+    "#]],
+    );
+}
+
+#[test]
+fn unterminated_correction() {
+    check(
+        "a {~~src950s~>1950s\nnext\n",
+        expect![[r#"
+        critic Correction 2..19
+        error 19..19 unterminated correction: expected `~~}` fix=None
+        text "a src950s\nnext\n"
+    "#]],
+    );
+}
+
+#[test]
+fn strip_import_round_trip() {
+    for raw in [
+        "plain",
+        "brackets [a] and ]b[ and \\[ and \\\\ and {~~ not {>>x<< and {} }",
+        "Title\r\n2022-09-22\r\n\r\nBody with [x]{@y}.\r\n",
+        "",
+        "+++\nnot front matter once imported\n+++\n",
+    ] {
+        let imported = import(raw, "stem");
+        assert_eq!(
+            strip(&imported).as_deref(),
+            Ok(raw),
+            "imported:\n{imported}"
+        );
+    }
+}
+
+#[test]
+fn import_writes_a_front_matter_skeleton() {
+    let imported = import(
+        "BAHIA COCOA REVIEW\n1987-02-26\n\nSALVADOR, Feb 26 - Showers.\n",
+        "000001",
+    );
+    expect![[r#"
+        +++
+        id = "000001"
+        title = "BAHIA COCOA REVIEW"
+        published = 1987-02-26
+        # outlet = "@outlet-id"
+        # url = "https://…"
+        lang = "en"
+        +++
+        BAHIA COCOA REVIEW
+        1987-02-26
+
+        SALVADOR, Feb 26 - Showers.
+    "#]]
+    .assert_eq(&imported);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 20_000;
+    let src = format!("{}x{}", "[".repeat(depth), "]{@a}".repeat(depth));
+    let doc = parse(&src);
+    assert_eq!(doc.spans.len(), depth);
+    assert_eq!(doc.plain.text, "x");
+}
