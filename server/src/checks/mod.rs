@@ -1,1 +1,401 @@
+//! The diagnostics. One file per rule, each a pure function from a document
+//! (or the corpus) to findings; this module lists the rules, applies the
+//! configured severities and the `allow` silencing, and runs them all.
 
+mod anonymous_source;
+mod broken_sentence;
+mod date_after_publication;
+mod duplicate_id;
+mod front_matter;
+mod garbled_token;
+mod scrape_boilerplate;
+mod syntax;
+mod unknown_anchor;
+mod unknown_entity;
+mod unknown_source;
+mod unresolved_relative_date;
+mod unsourced_claim;
+mod unused_entity;
+mod weekday_mismatch;
+
+pub mod dates;
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{Article, Corpus};
+use crate::syntax::TextRange;
+
+/// How loud a finding is. `Off` silences a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Off,
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "off" => Severity::Off,
+            "hint" => Severity::Hint,
+            "info" => Severity::Info,
+            "warning" => Severity::Warning,
+            "error" => Severity::Error,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Off => "off",
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Which file a diagnostic is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileRef {
+    Article(usize),
+    Registry(usize),
+    Config,
+}
+
+/// A text edit that resolves a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    pub title: String,
+    pub range: TextRange,
+    pub replacement: String,
+    /// Safe fixes keep the article text and are applied by `--fix`.
+    pub safe: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: FileRef,
+    pub range: TextRange,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+/// What a text rule found in an article's text (offsets into that text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFinding {
+    pub range: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+    pub replacement: Option<String>,
+}
+
+/// A rule's stable code, default severity and one-line summary.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+/// Every rule, in the order of docs/rules.md.
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: "syntax",
+        severity: Severity::Error,
+        summary: "the markup does not parse",
+    },
+    Rule {
+        code: "front-matter",
+        severity: Severity::Error,
+        summary: "invalid or unknown front matter",
+    },
+    Rule {
+        code: "config",
+        severity: Severity::Error,
+        summary: "invalid newsmark.toml or registry file",
+    },
+    Rule {
+        code: "unknown-entity",
+        severity: Severity::Error,
+        summary: "an `@id` that the registry does not define",
+    },
+    Rule {
+        code: "unknown-source",
+        severity: Severity::Warning,
+        summary: "a source id that no article declares",
+    },
+    Rule {
+        code: "unknown-anchor",
+        severity: Severity::Error,
+        summary: "an `#anchor` that the cited article does not have",
+    },
+    Rule {
+        code: "duplicate-id",
+        severity: Severity::Error,
+        summary: "an id declared twice",
+    },
+    Rule {
+        code: "unused-entity",
+        severity: Severity::Hint,
+        summary: "a registry entry nothing refers to",
+    },
+    Rule {
+        code: "unsourced-claim",
+        severity: Severity::Warning,
+        summary: "a quote or claim with no `by=` or `src=`",
+    },
+    Rule {
+        code: "garbled-token",
+        severity: Severity::Warning,
+        summary: "a year, time, date or number mangled by a scraper",
+    },
+    Rule {
+        code: "weekday-mismatch",
+        severity: Severity::Warning,
+        summary: "a weekday that does not match its date",
+    },
+    Rule {
+        code: "date-after-publication",
+        severity: Severity::Warning,
+        summary: "a past event dated after publication",
+    },
+    Rule {
+        code: "unresolved-relative-date",
+        severity: Severity::Hint,
+        summary: "a relative date with no resolved `when=`",
+    },
+    Rule {
+        code: "scrape-boilerplate",
+        severity: Severity::Warning,
+        summary: "website furniture left in the article",
+    },
+    Rule {
+        code: "broken-sentence",
+        severity: Severity::Warning,
+        summary: "a sentence cut or spliced by a scraper",
+    },
+    Rule {
+        code: "anonymous-source",
+        severity: Severity::Info,
+        summary: "a claim sourced to an unnamed person",
+    },
+];
+
+/// The rule with this code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// The default severity of `code`.
+pub(crate) fn default_severity(code: &'static str) -> Severity {
+    rule(code).map_or(Severity::Warning, |r| r.severity)
+}
+
+/// A finding in article `index` at its default severity.
+pub(crate) fn diag(
+    index: usize,
+    code: &'static str,
+    range: TextRange,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic {
+        file: FileRef::Article(index),
+        range,
+        code,
+        severity: default_severity(code),
+        message: message.into(),
+        help: None,
+        fix: None,
+    }
+}
+
+impl Diagnostic {
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Maps text-rule findings back to the source and wraps them as diagnostics.
+/// Findings inside CriticMarkup (text the analyst already corrected or
+/// marked) are dropped.
+pub(crate) fn from_text(
+    index: usize,
+    article: &Article,
+    code: &'static str,
+    findings: Vec<TextFinding>,
+    correction: bool,
+) -> Vec<Diagnostic> {
+    let doc = &article.doc;
+    findings
+        .into_iter()
+        .filter_map(|f| {
+            let range = doc.plain.range_to_source(f.range.clone());
+            if doc.overlaps_critic(&range) {
+                return None;
+            }
+            let mut d = diag(index, code, range.clone(), f.message);
+            d.help = f.help;
+            if let Some(replacement) = f.replacement {
+                let original = article.text.get(range.clone()).unwrap_or("");
+                // The original text must be exactly the finding's text (no
+                // markup inside) for a correction to keep it intact.
+                let clean = original == doc.plain.text.get(f.range.clone()).unwrap_or("");
+                if correction && clean && !article.plain {
+                    d.fix = Some(Fix {
+                        title: format!(
+                            "Correct to `{replacement}` (keeps `{original}` as the original)"
+                        ),
+                        range,
+                        replacement: format!("{{~~{original}~>{replacement}~~}}"),
+                        safe: true,
+                    });
+                }
+            }
+            Some(d)
+        })
+        .collect()
+}
+
+/// Per-article rules: they see one document (and its summary) only.
+fn check_article(index: usize, a: &Article) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    out.extend(syntax::check(index, a));
+    out.extend(front_matter::check(index, a));
+    out.extend(unsourced_claim::check(index, a));
+    out.extend(weekday_mismatch::check(index, a));
+    out.extend(date_after_publication::check(index, a));
+    out.extend(unresolved_relative_date::check(index, a));
+    let text = &a.doc.plain.text;
+    let published = a.doc.published();
+    out.extend(from_text(
+        index,
+        a,
+        "garbled-token",
+        garbled_token::find(text, published),
+        true,
+    ));
+    out.extend(from_text(
+        index,
+        a,
+        "scrape-boilerplate",
+        scrape_boilerplate::find(text, published),
+        false,
+    ));
+    out.extend(from_text(
+        index,
+        a,
+        "broken-sentence",
+        broken_sentence::find(text, published),
+        false,
+    ));
+    out.extend(from_text(
+        index,
+        a,
+        "anonymous-source",
+        anonymous_source::find(text, published),
+        false,
+    ));
+    out
+}
+
+/// Runs every rule over the corpus and returns the findings, sorted by file
+/// and position, with severities from the config and `allow` applied.
+pub fn check_corpus(corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = corpus
+        .articles
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, a)| check_article(i, a))
+        .collect();
+    out.extend(unknown_entity::check(corpus));
+    out.extend(unknown_source::check(corpus));
+    out.extend(unknown_anchor::check(corpus));
+    out.extend(duplicate_id::check(corpus));
+    out.extend(unused_entity::check(corpus));
+    out.extend(config_problems(corpus));
+    finish(corpus, out)
+}
+
+fn config_problems(corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &corpus.config.problems {
+        out.push(Diagnostic {
+            file: FileRef::Config,
+            range: p.range.clone(),
+            code: "config",
+            severity: Severity::Error,
+            message: p.message.clone(),
+            help: Some("see docs/format.md, section Configuration".into()),
+            fix: None,
+        });
+    }
+    for (file, p) in &corpus.registry.problems {
+        out.push(Diagnostic {
+            file: FileRef::Registry(*file),
+            range: p.range.clone(),
+            code: "config",
+            severity: Severity::Error,
+            message: p.message.clone(),
+            help: Some("see docs/format.md, section Registry".into()),
+            fix: None,
+        });
+    }
+    out
+}
+
+/// Applies configured severities and `allow`, drops what is off, sorts.
+fn finish(corpus: &Corpus, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter_map(|mut d| {
+            if let Some(level) = corpus.config.rules.get(d.code) {
+                d.severity = *level;
+            }
+            if d.severity == Severity::Off {
+                return None;
+            }
+            if let FileRef::Article(i) = d.file
+                && d.code != "syntax"
+                && corpus.articles[i].doc.is_allowed(d.code, &d.range)
+            {
+                return None;
+            }
+            Some(d)
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.file, a.range.start, a.range.end, a.code).cmp(&(
+            b.file,
+            b.range.start,
+            b.range.end,
+            b.code,
+        ))
+    });
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -1,3 +1,181 @@
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `newsmark` command: `check`, `import`, `strip`, `rules`.
+//!
+//! Exit codes: 0 when no finding is at error level, 1 when one is, 2 on
+//! usage or I/O errors (a missing path, an unreadable file, a failed write).
+
+mod check;
+mod fix;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::corpus::{Corpus, read_text};
+use crate::syntax;
+
+#[derive(Debug, Parser)]
+#[command(name = "newsmark", version, about = "Lint and annotate news corpora")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style snippets with the source line underlined
+    Human,
+    /// a JSON array, one object per finding
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check articles: directories are walked for `.news` files (per the
+    /// corpus's `newsmark.toml`); files named explicitly are checked whatever
+    /// their extension (plain scraped text when not `.news`).
+    Check {
+        /// Files or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Apply safe fixes (they never change the article text), then report
+        /// what is left.
+        #[arg(long)]
+        fix: bool,
+        /// Never show a progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Turn scraped text into a `.news` document: escape what would read as
+    /// markup and add a front-matter skeleton.
+    Import {
+        /// Scraped text files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write to this file (one input) instead of standard output.
+        #[arg(short, long, conflicts_with = "out_dir")]
+        output: Option<PathBuf>,
+        /// Write `<stem>.news` for each input into this directory.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+    /// Print the article text of a `.news` file: annotations removed, exactly
+    /// as it was imported.
+    Strip {
+        file: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// List every rule with its code, default severity and summary.
+    Rules,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            fix,
+            no_progress,
+        } => check::run(paths, format, fix, no_progress),
+        Command::Import {
+            files,
+            output,
+            out_dir,
+        } => import(files, output, out_dir),
+        Command::Strip { file, output } => strip(file, output),
+        Command::Rules => {
+            for r in crate::checks::RULES {
+                println!("{:<26} {:<8} {}", r.code, r.severity.as_str(), r.summary);
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn write_out(output: Option<PathBuf>, text: &str) -> Result<(), String> {
+    match output {
+        Some(path) => fix::write_new(&path, text).map_err(|e| format!("{}: {e}", path.display())),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("standard output: {e}"))
+        }
+    }
+}
+
+fn import(files: Vec<PathBuf>, output: Option<PathBuf>, out_dir: Option<PathBuf>) -> ExitCode {
+    if files.len() > 1 && out_dir.is_none() {
+        return fail("several files need `--out-dir DIR`");
+    }
+    let mut status = ExitCode::SUCCESS;
+    for file in files {
+        let text = match read_text(&file) {
+            Ok(t) => t,
+            Err(e) => {
+                status = fail(format!("{}: {}", file.display(), e.message));
+                continue;
+            }
+        };
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "article".into());
+        let news = syntax::import(&text, &stem);
+        let target = match &out_dir {
+            Some(dir) => Some(dir.join(format!("{stem}.news"))),
+            None => output.clone(),
+        };
+        if let Err(e) = write_out(target, &news) {
+            status = fail(e);
+        }
+    }
+    status
+}
+
+fn strip(file: PathBuf, output: Option<PathBuf>) -> ExitCode {
+    let text = match read_text(&file) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("{}: {}", file.display(), e.message)),
+    };
+    match syntax::strip(&text) {
+        Ok(plain) => match write_out(output, &plain) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        },
+        Err(errors) => {
+            let index = output::LineIndex::new(&text);
+            for e in &errors {
+                let (line, col) = index.line_col(&text, e.range.start);
+                eprintln!(
+                    "error: {}:{line}:{col}: {} (byte {})",
+                    Corpus::display_path(&file),
+                    e.message,
+                    e.range.start
+                );
+            }
+            eprintln!(
+                "error: not stripped: fix the syntax errors first (`newsmark check` shows them)"
+            );
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,1 +1,316 @@
+//! The corpus: a root folder (marked by `newsmark.toml`, optional), its
+//! articles, its registry and config, and the cross-document index that
+//! resolves ids across articles.
 
+pub mod config;
+pub mod registry;
+pub mod summary;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use config::{CONFIG_FILE, Config, ConfigProblem};
+pub use registry::{ClaimDef, Entity, Registry};
+pub use summary::{EntityRef, RefRole, SourceRef, Summary};
+
+use crate::syntax::{self, Document};
+
+/// A text file that is part of the corpus but not an article.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// One article: its text, parsed document and summary.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub path: PathBuf,
+    pub text: String,
+    pub doc: Document,
+    pub summary: Summary,
+    /// Read as plain scraped text (no markup), e.g. a `.txt` named on the
+    /// command line.
+    pub plain: bool,
+}
+
+/// A file that could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub message: String,
+    /// Byte offset of the problem, for bad encodings.
+    pub offset: Option<usize>,
+    /// An I/O failure (missing, unreadable) rather than bad content.
+    pub io: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub root: PathBuf,
+    pub config: Config,
+    pub config_file: Option<TextFile>,
+    pub registry_files: Vec<TextFile>,
+    pub registry: Registry,
+    pub articles: Vec<Article>,
+    pub load_errors: Vec<LoadError>,
+    pub index: Index,
+}
+
+/// Which articles define or use each id.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Source id to the articles that declare it.
+    pub sources: HashMap<String, Vec<usize>>,
+    /// Entity id to its uses `(article, position in summary.refs)`.
+    pub entity_uses: HashMap<String, Vec<(usize, usize)>>,
+    /// Claim or fact name to the articles that use it.
+    pub claim_uses: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    pub fn build(articles: &[Article]) -> Index {
+        let mut index = Index::default();
+        for (i, a) in articles.iter().enumerate() {
+            index
+                .sources
+                .entry(a.summary.id.clone())
+                .or_default()
+                .push(i);
+            for (j, r) in a.summary.refs.iter().enumerate() {
+                index
+                    .entity_uses
+                    .entry(r.id.clone())
+                    .or_default()
+                    .push((i, j));
+            }
+            for c in &a.summary.claim_refs {
+                index.claim_uses.entry(c.value.clone()).or_default().push(i);
+            }
+        }
+        index
+    }
+}
+
+/// The corpus root for `path`: the nearest folder at or above it holding
+/// `newsmark.toml`, else the folder itself (or a file's folder).
+pub fn find_root(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let start = if abs.is_dir() {
+        abs.clone()
+    } else {
+        abs.parent().map_or(abs.clone(), Path::to_path_buf)
+    };
+    for dir in start.ancestors() {
+        if dir.join(CONFIG_FILE).is_file() {
+            return dir.to_path_buf();
+        }
+    }
+    start
+}
+
+/// Reads a file as UTF-8 text with a clear message when it is not.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {e}"),
+        offset: None,
+        io: true,
+    })?;
+    decode(path, bytes)
+}
+
+/// Checks that `bytes` is text: valid UTF-8 with no NUL byte.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    if let Some(at) = memchr_nul(&bytes) {
+        return Err(LoadError {
+            path: path.to_path_buf(),
+            message: format!("not a text file: NUL byte at byte offset {at}"),
+            offset: Some(at),
+            io: false,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        LoadError {
+            path: path.to_path_buf(),
+            message: format!("invalid UTF-8 at byte offset {at}"),
+            offset: Some(at),
+            io: false,
+        }
+    })
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// Parses one article from its text. `plain` reads it as scraped text.
+pub fn article(path: PathBuf, text: String, plain: bool) -> Article {
+    let doc = if plain {
+        syntax::parse_plain(&text)
+    } else {
+        syntax::parse(&text)
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let summary = Summary::of(&doc, &stem);
+    Article {
+        path,
+        text,
+        doc,
+        summary,
+        plain,
+    }
+}
+
+impl Corpus {
+    /// Loads the corpus rooted at `root`: every file with a configured
+    /// extension, plus `extra` files named explicitly (read as plain text when
+    /// their extension is not a configured one).
+    pub fn load(root: &Path, extra: &[PathBuf]) -> Corpus {
+        let mut corpus = Corpus {
+            root: root.to_path_buf(),
+            ..Corpus::default()
+        };
+        let config_path = root.join(CONFIG_FILE);
+        if config_path.is_file() {
+            match read_text(&config_path) {
+                Ok(text) => {
+                    corpus.config = Config::parse(&text);
+                    corpus.config_file = Some(TextFile {
+                        path: config_path,
+                        text,
+                    });
+                }
+                Err(e) => corpus.load_errors.push(e),
+            }
+        }
+        for rel in corpus.config.registry.clone() {
+            let path = root.join(&rel);
+            if !path.is_file() {
+                continue;
+            }
+            match read_text(&path) {
+                Ok(text) => {
+                    corpus.registry.load(corpus.registry_files.len(), &text);
+                    corpus.registry_files.push(TextFile { path, text });
+                }
+                Err(e) => corpus.load_errors.push(e),
+            }
+        }
+
+        let mut paths: BTreeMap<PathBuf, bool> = BTreeMap::new();
+        for p in walk(root, &corpus.config) {
+            paths.insert(p, false);
+        }
+        for p in extra {
+            let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+            let configured = has_extension(&abs, &corpus.config.extensions);
+            paths.entry(abs).or_insert(!configured);
+        }
+        let results: Vec<Result<Article, LoadError>> = paths
+            .into_par_iter()
+            .map(|(path, plain)| read_text(&path).map(|text| article(path, text, plain)))
+            .collect();
+        for r in results {
+            match r {
+                Ok(a) => corpus.articles.push(a),
+                Err(e) => corpus.load_errors.push(e),
+            }
+        }
+        corpus.index = Index::build(&corpus.articles);
+        corpus
+    }
+
+    /// Builds a corpus from in-memory files (paths under `root`): the
+    /// config and registry by name, articles by extension, anything else as
+    /// plain text. Used by tests and by editors for unsaved buffers.
+    pub fn from_files(root: &Path, files: Vec<(PathBuf, String)>) -> Corpus {
+        let mut corpus = Corpus {
+            root: root.to_path_buf(),
+            ..Corpus::default()
+        };
+        let config_path = root.join(CONFIG_FILE);
+        if let Some((_, text)) = files.iter().find(|(p, _)| *p == config_path) {
+            corpus.config = Config::parse(text);
+            corpus.config_file = Some(TextFile {
+                path: config_path.clone(),
+                text: text.clone(),
+            });
+        }
+        let registry: Vec<PathBuf> = corpus
+            .config
+            .registry
+            .iter()
+            .map(|r| root.join(r))
+            .collect();
+        for (path, text) in files {
+            if path == config_path {
+                continue;
+            }
+            if registry.contains(&path) {
+                corpus.registry.load(corpus.registry_files.len(), &text);
+                corpus.registry_files.push(TextFile { path, text });
+                continue;
+            }
+            let plain = !has_extension(&path, &corpus.config.extensions);
+            corpus.articles.push(article(path, text, plain));
+        }
+        corpus.index = Index::build(&corpus.articles);
+        corpus
+    }
+
+    /// A path relative to the current directory for display, or as given.
+    pub fn display_path(path: &Path) -> String {
+        let cwd = std::env::current_dir().ok();
+        cwd.and_then(|c| path.strip_prefix(&c).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| path.to_path_buf())
+            .display()
+            .to_string()
+    }
+}
+
+fn has_extension(path: &Path, extensions: &[String]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| x == e))
+}
+
+/// Every file under `root` with a configured extension, honouring
+/// `.gitignore` and the config's `exclude`. Symlinks are not followed.
+pub fn walk(root: &Path, config: &Config) -> Vec<PathBuf> {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+    for pattern in &config.exclude {
+        // An invalid glob cannot exclude anything; it is reported by the
+        // config check, not here.
+        let _ = overrides.add(&format!("!{pattern}"));
+    }
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.follow_links(false).hidden(true).require_git(false);
+    if let Ok(o) = overrides.build() {
+        builder.overrides(o);
+    }
+    let mut out = Vec::new();
+    for entry in builder.build().flatten() {
+        let path = entry.path();
+        if entry.file_type().is_some_and(|t| t.is_file()) && has_extension(path, &config.extensions)
+        {
+            // A nested corpus (its own newsmark.toml) is not part of this one.
+            let nested = path
+                .parent()
+                .into_iter()
+                .flat_map(Path::ancestors)
+                .take_while(|d| *d != root)
+                .any(|d| d.join(CONFIG_FILE).is_file());
+            if !nested {
+                out.push(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+            }
+        }
+    }
+    out
+}

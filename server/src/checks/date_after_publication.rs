@@ -1,0 +1,48 @@
+//! `date-after-publication`: a `.date` resolved to a day after the article was
+//! published, though it reports a past event. Mark real future events with
+//! the `future` flag.
+
+use super::dates::When;
+use super::{Diagnostic, Fix, diag};
+use crate::corpus::Article;
+
+pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
+    let Some(published) = a.doc.published() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for s in a.doc.spans.iter().filter(|s| s.kind() == Some("date")) {
+        if s.has_flag("future") {
+            continue;
+        }
+        let Some(when) = s.property("when") else {
+            continue;
+        };
+        let Some(first) = When::parse(&when.value).and_then(When::first_day) else {
+            continue;
+        };
+        if first > published {
+            out.push(
+                diag(
+                    index,
+                    "date-after-publication",
+                    when.range.clone(),
+                    format!(
+                        "`when={}` is after the article's publication date {published}",
+                        when.value
+                    ),
+                )
+                .with_help(
+                    "check the resolution; if the event is still to come, add the `future` flag",
+                )
+                .with_fix(Fix {
+                    title: "Mark as a future event".into(),
+                    range: s.attributes.end - 1..s.attributes.end - 1,
+                    replacement: " future".into(),
+                    safe: false,
+                }),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,57 @@
+//! `duplicate-id`: two articles declare the same source id, one article uses
+//! the same `#anchor` twice, or the registry defines an id twice.
+
+use std::collections::HashMap;
+
+use super::{Diagnostic, FileRef, default_severity, diag};
+use crate::corpus::{Corpus, Summary};
+
+pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (id, articles) in &corpus.index.sources {
+        for &i in articles.iter().skip(1) {
+            let first = &corpus.articles[articles[0]];
+            let s: &Summary = &corpus.articles[i].summary;
+            out.push(
+                diag(
+                    i,
+                    "duplicate-id",
+                    s.id_range.clone().unwrap_or(0..0),
+                    format!(
+                        "source id `{id}` is also declared by {}",
+                        crate::corpus::Corpus::display_path(&first.path)
+                    ),
+                )
+                .with_help("give each article its own `id` in the front matter"),
+            );
+        }
+    }
+    for (i, a) in corpus.articles.iter().enumerate() {
+        let mut seen: HashMap<&str, ()> = HashMap::new();
+        for anchor in &a.summary.anchors {
+            if seen.insert(anchor.value.as_str(), ()).is_some() {
+                out.push(
+                    diag(
+                        i,
+                        "duplicate-id",
+                        anchor.range.clone(),
+                        format!("anchor `#{}` is already used in this article", anchor.value),
+                    )
+                    .with_help("anchors name one span each; rename this one"),
+                );
+            }
+        }
+    }
+    for (file, range, id) in &corpus.registry.duplicates {
+        out.push(Diagnostic {
+            file: FileRef::Registry(*file),
+            range: range.clone(),
+            code: "duplicate-id",
+            severity: default_severity("duplicate-id"),
+            message: format!("`{id}` is already defined in another registry file"),
+            help: Some("keep one definition per id".into()),
+            fix: None,
+        });
+    }
+    out
+}

@@ -1,0 +1,54 @@
+//! `unknown-anchor`: `src=source-id#anchor` points into an article that has no
+//! span with that `#anchor`.
+
+use super::{Diagnostic, diag};
+use crate::corpus::Corpus;
+
+pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, a) in corpus.articles.iter().enumerate() {
+        for r in &a.summary.sources {
+            let Some(anchor) = &r.anchor else { continue };
+            let Some(targets) = corpus.index.sources.get(&r.source.value) else {
+                continue;
+            };
+            let found = targets.iter().any(|&t| {
+                corpus.articles[t]
+                    .summary
+                    .anchors
+                    .iter()
+                    .any(|x| x.value == anchor.value)
+            });
+            if !found {
+                let names: Vec<String> = targets
+                    .iter()
+                    .flat_map(|&t| {
+                        corpus.articles[t]
+                            .summary
+                            .anchors
+                            .iter()
+                            .map(|x| format!("#{}", x.value))
+                    })
+                    .collect();
+                let help = if names.is_empty() {
+                    format!(
+                        "`{}` has no anchors; add `#{}` to the span you mean there",
+                        r.source.value, anchor.value
+                    )
+                } else {
+                    format!("anchors in `{}`: {}", r.source.value, names.join(", "))
+                };
+                out.push(
+                    diag(
+                        i,
+                        "unknown-anchor",
+                        anchor.range.clone(),
+                        format!("`{}` has no anchor `#{}`", r.source.value, anchor.value),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,57 @@
+//! `unknown-entity`: an `@id` (mention, `by=`, `via=`, `outlet`, a claim's
+//! `author`) that the registry does not define.
+
+use super::{Diagnostic, FileRef, default_severity, diag};
+use crate::corpus::Corpus;
+
+/// The registry id closest to `id`, when it is close enough to be a typo.
+pub(crate) fn suggest<'a>(
+    id: &str,
+    candidates: impl Iterator<Item = &'a String>,
+) -> Option<&'a String> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(id, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn message(id: &str, corpus: &Corpus) -> (String, String) {
+    let help = match suggest(id, corpus.registry.entities.keys()) {
+        Some(s) => {
+            format!("did you mean `@{s}`? otherwise add `[{id}]` to the registry (entities.toml)")
+        }
+        None => format!("add `[{id}]` with its `kind` and `name` to the registry (entities.toml)"),
+    };
+    (format!("unknown entity `@{id}`"), help)
+}
+
+pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, a) in corpus.articles.iter().enumerate() {
+        for r in &a.summary.refs {
+            if !corpus.registry.entities.contains_key(&r.id) {
+                let (m, h) = message(&r.id, corpus);
+                out.push(diag(i, "unknown-entity", r.range.clone(), m).with_help(h));
+            }
+        }
+    }
+    for claim in corpus.registry.claims.values() {
+        if let Some(author) = &claim.author {
+            let id = author.trim_start_matches('@');
+            if !corpus.registry.entities.contains_key(id) {
+                let (m, h) = message(id, corpus);
+                out.push(Diagnostic {
+                    file: FileRef::Registry(claim.file),
+                    range: claim.range.clone(),
+                    code: "unknown-entity",
+                    severity: default_severity("unknown-entity"),
+                    message: format!("claim `{}`: author {m}", claim.name),
+                    help: Some(h),
+                    fix: None,
+                });
+            }
+        }
+    }
+    out
+}

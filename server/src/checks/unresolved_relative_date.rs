@@ -1,0 +1,71 @@
+//! `unresolved-relative-date`: a relative date ("Thursday", "last month",
+//! "earlier this year") that no `.date … when=` resolves. The fix fills
+//! `when=` from the article's `published` date.
+
+use super::dates::find_relative;
+use super::{Diagnostic, Fix, diag};
+use crate::corpus::Article;
+
+pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
+    let doc = &a.doc;
+    let published = doc.published();
+    let mut out = Vec::new();
+    // `.date` spans with no resolution.
+    for s in doc.spans.iter().filter(|s| s.kind() == Some("date")) {
+        if s.property("when").is_some_and(|w| !w.value.is_empty()) {
+            continue;
+        }
+        let mut d = diag(
+            index,
+            "unresolved-relative-date",
+            s.range.clone(),
+            format!("“{}” has no resolved date", s.text.trim()),
+        )
+        .with_help("add `when=` with the date it refers to");
+        let resolved = find_relative(&s.text, published)
+            .into_iter()
+            .find_map(|r| r.resolved);
+        if let Some(r) = resolved {
+            let (range, replacement) = match s.property("when") {
+                Some(w) => (w.range.clone(), r.clone()),
+                None => (
+                    s.attributes.end - 1..s.attributes.end - 1,
+                    format!(" when={r}"),
+                ),
+            };
+            d = d.with_fix(Fix {
+                title: format!("Resolve to `when={r}`"),
+                range,
+                replacement,
+                safe: false,
+            });
+        }
+        out.push(d);
+    }
+    // Relative expressions in the text outside any resolved `.date` span.
+    for r in find_relative(&doc.plain.text, published) {
+        let range = doc.plain.range_to_source(r.range.clone());
+        let inside_date = doc.spans_at(range.start).any(|s| s.kind() == Some("date"));
+        if inside_date || doc.overlaps_critic(&range) {
+            continue;
+        }
+        let text = &doc.plain.text[r.range.clone()];
+        let mut d = diag(index, "unresolved-relative-date", range.clone(), format!("relative date “{text}” is not resolved"))
+            .with_help(match &r.resolved {
+                Some(w) => format!("against the publication date it means {w}: annotate it as `[{text}]{{.date when={w}}}`"),
+                None if published.is_none() => "set `published` in the front matter so relative dates can be resolved".into(),
+                None => "annotate it as a `.date` with the `when=` it refers to".into(),
+            });
+        let clean = a.text.get(range.clone()) == Some(text);
+        if let (Some(w), true, false) = (&r.resolved, clean, a.plain) {
+            d = d.with_fix(Fix {
+                title: format!("Annotate as a date: `when={w}`"),
+                range: range.clone(),
+                replacement: format!("[{text}]{{.date when={w}}}"),
+                safe: false,
+            });
+        }
+        out.push(d);
+    }
+    out
+}

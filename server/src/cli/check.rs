@@ -1,0 +1,249 @@
+//! `newsmark check`: load each corpus that the paths belong to, run every
+//! rule, print the findings for the files named, and set the exit code.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::Format;
+use super::output::{LineIndex, human, json_finding};
+use crate::checks::{Diagnostic, FileRef, Severity, check_corpus};
+use crate::corpus::{Corpus, find_root};
+
+/// One corpus root and the paths under it that were named.
+struct Target {
+    root: PathBuf,
+    dirs: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+fn targets(paths: &[PathBuf]) -> (Vec<Target>, Vec<String>) {
+    let mut by_root: BTreeMap<PathBuf, Target> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(format!("{}: {e}", p.display()));
+                continue;
+            }
+        };
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        let root = find_root(&abs);
+        let t = by_root.entry(root.clone()).or_insert_with(|| Target {
+            root,
+            dirs: Vec::new(),
+            files: Vec::new(),
+        });
+        if meta.is_dir() {
+            t.dirs.push(abs);
+        } else {
+            t.files.push(abs);
+        }
+    }
+    (by_root.into_values().collect(), errors)
+}
+
+/// Whether a finding in `path` is reported for this run.
+fn named(t: &Target, path: &Path) -> bool {
+    t.files.iter().any(|f| f == path) || t.dirs.iter().any(|d| path.starts_with(d))
+}
+
+pub struct Outcome {
+    pub corpora: Vec<(Corpus, Vec<Diagnostic>)>,
+    pub io_errors: Vec<String>,
+}
+
+/// Loads and checks every corpus the paths belong to.
+pub fn collect(paths: &[PathBuf], progress: bool) -> Outcome {
+    let (targets, mut io_errors) = targets(paths);
+    let mut corpora = Vec::new();
+    for t in targets {
+        let bar = progress.then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message(format!("checking {}", Corpus::display_path(&t.root)));
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+            bar
+        });
+        let corpus = Corpus::load(&t.root, &t.files);
+        let diags: Vec<Diagnostic> = check_corpus(&corpus)
+            .into_iter()
+            .filter(|d| match d.file {
+                FileRef::Article(i) => named(&t, &corpus.articles[i].path),
+                FileRef::Registry(i) => named(&t, &corpus.registry_files[i].path),
+                FileRef::Config => corpus
+                    .config_file
+                    .as_ref()
+                    .is_some_and(|f| named(&t, &f.path)),
+            })
+            .collect();
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        for e in corpus
+            .load_errors
+            .iter()
+            .filter(|e| e.io && named(&t, &e.path))
+        {
+            io_errors.push(format!("{}: {}", Corpus::display_path(&e.path), e.message));
+        }
+        corpora.push((corpus, diags));
+    }
+    Outcome { corpora, io_errors }
+}
+
+pub fn file_text<'a>(corpus: &'a Corpus, file: FileRef) -> Option<(&'a Path, &'a str)> {
+    match file {
+        FileRef::Article(i) => corpus
+            .articles
+            .get(i)
+            .map(|a| (a.path.as_path(), a.text.as_str())),
+        FileRef::Registry(i) => corpus
+            .registry_files
+            .get(i)
+            .map(|f| (f.path.as_path(), f.text.as_str())),
+        FileRef::Config => corpus
+            .config_file
+            .as_ref()
+            .map(|f| (f.path.as_path(), f.text.as_str())),
+    }
+}
+
+pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    let progress = !no_progress && std::io::stderr().is_terminal();
+    let mut outcome = collect(&paths, progress);
+    let mut fixed = 0;
+    if fix {
+        let (n, errors) = super::fix::apply_all(&outcome);
+        fixed = n;
+        outcome.io_errors.extend(errors);
+        if n > 0 {
+            let again = collect(&paths, false);
+            outcome.corpora = again.corpora;
+        }
+    }
+
+    let color = format == Format::Human && std::io::stdout().is_terminal();
+    let mut stdout = std::io::stdout().lock();
+    let mut counts: BTreeMap<Severity, usize> = BTreeMap::new();
+    let mut files_with = 0;
+    let mut bad_content = 0;
+    let mut json = Vec::new();
+    for (corpus, diags) in &outcome.corpora {
+        // Encoding problems are findings about content, at error level.
+        for e in corpus.load_errors.iter().filter(|e| !e.io) {
+            bad_content += 1;
+            let shown = Corpus::display_path(&e.path);
+            match format {
+                Format::Human => {
+                    let _ = writeln!(stdout, "error[encoding]: {shown}: {}\n", e.message);
+                }
+                Format::Json => json.push(serde_json::json!({
+                    "path": shown, "code": "encoding", "severity": "error", "message": e.message,
+                    "help": "save the file as UTF-8 text", "line": null, "column": null,
+                    "end_line": null, "end_column": null,
+                    "start_byte": e.offset, "end_byte": e.offset, "fix": null,
+                })),
+            }
+        }
+        let mut last_file = None;
+        let mut index_cache: Option<(FileRef, LineIndex)> = None;
+        for d in diags {
+            let Some((path, text)) = file_text(corpus, d.file) else {
+                continue;
+            };
+            if last_file != Some(d.file) {
+                files_with += 1;
+                last_file = Some(d.file);
+            }
+            if index_cache.as_ref().is_none_or(|(f, _)| *f != d.file) {
+                index_cache = Some((d.file, LineIndex::new(text)));
+            }
+            let Some((_, index)) = &index_cache else {
+                continue;
+            };
+            *counts.entry(d.severity).or_default() += 1;
+            match format {
+                Format::Human => {
+                    let _ = writeln!(stdout, "{}\n", human(path, text, index, d, color));
+                }
+                Format::Json => match serde_json::to_value(json_finding(path, text, index, d)) {
+                    Ok(v) => json.push(v),
+                    Err(e) => outcome
+                        .io_errors
+                        .push(format!("cannot serialise a finding: {e}")),
+                },
+            }
+        }
+    }
+    match format {
+        Format::Json => {
+            let _ = serde_json::to_writer_pretty(&mut stdout, &json);
+            let _ = writeln!(stdout);
+        }
+        Format::Human => {
+            let total: usize = counts.values().sum::<usize>() + bad_content;
+            let parts: Vec<String> = [
+                (Severity::Error, "error"),
+                (Severity::Warning, "warning"),
+                (Severity::Info, "info"),
+                (Severity::Hint, "hint"),
+            ]
+            .iter()
+            .filter_map(|(s, name)| {
+                let n = counts.get(s).copied().unwrap_or(0)
+                    + if *s == Severity::Error {
+                        bad_content
+                    } else {
+                        0
+                    };
+                (n > 0).then(|| {
+                    format!(
+                        "{n} {name}{}",
+                        if n == 1 || *name == "info" { "" } else { "s" }
+                    )
+                })
+            })
+            .collect();
+            let articles: usize = outcome.corpora.iter().map(|(c, _)| c.articles.len()).sum();
+            if total == 0 {
+                let _ = writeln!(
+                    stdout,
+                    "All clear: {articles} article{} checked.",
+                    if articles == 1 { "" } else { "s" }
+                );
+            } else {
+                let _ = writeln!(
+                    stdout,
+                    "Found {} in {files_with} file{} ({articles} articles checked).",
+                    parts.join(", "),
+                    if files_with == 1 { "" } else { "s" }
+                );
+            }
+            if fix {
+                let _ = writeln!(
+                    stdout,
+                    "Applied {fixed} fix{}.",
+                    if fixed == 1 { "" } else { "es" }
+                );
+            }
+        }
+    }
+    let _ = stdout.flush();
+    for e in &outcome.io_errors {
+        eprintln!("error: {e}");
+    }
+    if !outcome.io_errors.is_empty() {
+        ExitCode::from(2)
+    } else if counts.contains_key(&Severity::Error) || bad_content > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,190 @@
+//! Printing findings: rustc/ruff-style snippets, or JSON.
+
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::checks::{Diagnostic, Severity};
+
+/// Line starts of one file, for 1-based line and column numbers.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column; the column counts Unicode scalar values.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// The byte range of the lines that `range` touches.
+    fn lines_of(
+        &self,
+        text: &str,
+        range: &std::ops::Range<usize>,
+    ) -> (usize, std::ops::Range<usize>) {
+        let first = match self.starts.binary_search(&range.start.min(text.len())) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let end = range.end.max(range.start).min(text.len());
+        let last_start = match self.starts.binary_search(&end) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let stop = self
+            .starts
+            .get(last_start + 1)
+            .map_or(text.len(), |s| s.saturating_sub(1));
+        (first, self.starts[first]..stop.max(self.starts[first]))
+    }
+}
+
+/// One finding as `--format json` prints it.
+#[derive(Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    pub path: String,
+    pub code: &'a str,
+    pub severity: &'a str,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonFix<'a> {
+    pub title: &'a str,
+    pub replacement: &'a str,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub safe: bool,
+}
+
+pub fn json_finding<'a>(
+    path: &Path,
+    text: &str,
+    index: &LineIndex,
+    d: &'a Diagnostic,
+) -> JsonFinding<'a> {
+    let (line, column) = index.line_col(text, d.range.start);
+    let (end_line, end_column) = index.line_col(text, d.range.end);
+    JsonFinding {
+        path: crate::corpus::Corpus::display_path(path),
+        code: d.code,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        line,
+        column,
+        end_line,
+        end_column,
+        start_byte: d.range.start,
+        end_byte: d.range.end,
+        fix: d.fix.as_ref().map(|f| JsonFix {
+            title: &f.title,
+            replacement: &f.replacement,
+            start_byte: f.range.start,
+            end_byte: f.range.end,
+            safe: f.safe,
+        }),
+    }
+}
+
+fn level(s: Severity) -> Level<'static> {
+    match s {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+        Severity::Hint | Severity::Off => Level::NOTE.with_name("hint"),
+    }
+}
+
+/// Lines longer than this are shown cut around the finding.
+const MAX_SHOWN: usize = 400;
+
+/// A rustc-style report for one finding.
+pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: bool) -> String {
+    let (first_line, lines) = index.lines_of(text, &d.range);
+    let path_shown = crate::corpus::Corpus::display_path(path);
+    // Show only the lines the finding touches (a scraped article may be one
+    // 20 MB line), cut to a window around the finding when very long.
+    let mut shown = lines.clone();
+    if shown.len() > MAX_SHOWN {
+        let lo = floor_char(
+            text,
+            d.range.start.saturating_sub(MAX_SHOWN / 2).max(lines.start),
+        );
+        let hi = ceil_char(
+            text,
+            (d.range.end.max(d.range.start) + MAX_SHOWN / 2).min(lines.end),
+        );
+        shown = lo..hi.max(lo);
+    }
+    let src = &text[shown.clone()];
+    let start = d.range.start.clamp(shown.start, shown.end) - shown.start;
+    let end = d.range.end.clamp(shown.start, shown.end) - shown.start;
+    let label = d.fix.as_ref().map(|f| f.title.as_str()).unwrap_or("");
+    let mut group = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(d.code)
+        .element(
+            Snippet::source(src)
+                .line_start(first_line + 1)
+                .path(path_shown)
+                .annotation(AnnotationKind::Primary.span(start..end).label(label)),
+        );
+    if let Some(h) = &d.help {
+        group = group.element(Level::HELP.message(h.as_str()));
+    }
+    if let Some(f) = &d.fix {
+        let kind = if f.safe { "fix" } else { "suggestion" };
+        group = group.element(
+            Level::HELP
+                .with_name(kind)
+                .message(format!("replace with `{}`", f.replacement)),
+        );
+    }
+    let report: [Group; 1] = [group];
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(&report).to_string()
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}

@@ -1,0 +1,181 @@
+//! Per-document summaries: everything other documents need to know about one
+//! article (its id, dates, references, anchors, statements), derived from that
+//! file alone. Cross-document checks read summaries only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::syntax::{Document, Spanned, TextRange};
+
+/// Why an entity id appears at a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefRole {
+    /// `[North Korea]{@prk}`
+    Mention,
+    /// `by=@id`
+    Speaker,
+    /// `via=@id`
+    Via,
+    /// `outlet = "@id"` in the front matter
+    Outlet,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityRef {
+    pub id: String,
+    /// The id itself, without `@`.
+    pub range: TextRange,
+    pub role: RefRole,
+}
+
+/// `src=source-id#anchor` or a `derived_from` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub source: Spanned<String>,
+    pub anchor: Option<Spanned<String>>,
+}
+
+/// A `.quote` or `.claim` span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub range: TextRange,
+    pub kind: String,
+    pub text: String,
+    pub by: Option<String>,
+    pub via: Option<String>,
+    pub src: Option<String>,
+    pub claim: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateUse {
+    pub range: TextRange,
+    pub text: String,
+    pub when: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quantity {
+    pub range: TextRange,
+    pub n: Option<String>,
+    pub fact: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The source id: front matter `id`, else the file stem.
+    pub id: String,
+    /// Where `id` is set, if in the front matter.
+    pub id_range: Option<TextRange>,
+    pub title: Option<String>,
+    pub published: Option<jiff::civil::Date>,
+    pub refs: Vec<EntityRef>,
+    pub anchors: Vec<Spanned<String>>,
+    /// `src=` references.
+    pub sources: Vec<SourceRef>,
+    pub derived_from: Vec<SourceRef>,
+    pub claim_refs: Vec<Spanned<String>>,
+    pub statements: Vec<Statement>,
+    pub dates: Vec<DateUse>,
+    pub quantities: Vec<Quantity>,
+}
+
+fn entity_value(v: &Spanned<String>) -> Option<(String, TextRange)> {
+    let id = v.value.strip_prefix('@')?;
+    Some((id.to_string(), v.range.start + 1..v.range.end))
+}
+
+/// Splits `id#anchor` into its parts with their ranges.
+pub fn source_ref(v: &Spanned<String>) -> SourceRef {
+    match v.value.split_once('#') {
+        Some((id, anchor)) => {
+            let anchor_start = v.range.start + id.len() + 1;
+            SourceRef {
+                source: Spanned::new(id.to_string(), v.range.start..v.range.start + id.len()),
+                anchor: Some(Spanned::new(
+                    anchor.to_string(),
+                    anchor_start..anchor_start + anchor.len(),
+                )),
+            }
+        }
+        None => SourceRef {
+            source: v.clone(),
+            anchor: None,
+        },
+    }
+}
+
+impl Summary {
+    pub fn of(doc: &Document, stem: &str) -> Summary {
+        let fm = doc.front_matter.as_ref();
+        let mut s = Summary {
+            id: fm.and_then(|f| f.id()).unwrap_or(stem).to_string(),
+            id_range: fm.and_then(|f| f.id.as_ref()).map(|i| i.range.clone()),
+            title: fm.and_then(|f| f.title.as_ref()).map(|t| t.value.clone()),
+            published: doc.published(),
+            refs: Vec::new(),
+            anchors: Vec::new(),
+            sources: Vec::new(),
+            derived_from: fm
+                .map(|f| f.derived_from.iter().map(source_ref).collect())
+                .unwrap_or_default(),
+            claim_refs: Vec::new(),
+            statements: Vec::new(),
+            dates: Vec::new(),
+            quantities: Vec::new(),
+        };
+        if let Some(outlet) = fm.and_then(|f| f.outlet.as_ref())
+            && let Some((id, range)) = entity_value(outlet)
+        {
+            s.refs.push(EntityRef {
+                id,
+                range,
+                role: RefRole::Outlet,
+            });
+        }
+        for span in &doc.spans {
+            for e in &span.entities {
+                s.refs.push(EntityRef {
+                    id: e.value.clone(),
+                    range: e.range.clone(),
+                    role: RefRole::Mention,
+                });
+            }
+            for (key, role) in [("by", RefRole::Speaker), ("via", RefRole::Via)] {
+                if let Some((id, range)) = span.property(key).and_then(entity_value) {
+                    s.refs.push(EntityRef { id, range, role });
+                }
+            }
+            s.anchors.extend(span.anchors.iter().cloned());
+            if let Some(src) = span.property("src") {
+                s.sources.push(source_ref(src));
+            }
+            if let Some(claim) = span.property("claim").or(span.property("fact")) {
+                s.claim_refs.push(claim.clone());
+            }
+            match span.kind() {
+                Some(kind @ ("quote" | "claim")) => s.statements.push(Statement {
+                    range: span.range.clone(),
+                    kind: kind.to_string(),
+                    text: span.text.clone(),
+                    by: span.property("by").map(|v| v.value.clone()),
+                    via: span.property("via").map(|v| v.value.clone()),
+                    src: span.property("src").map(|v| v.value.clone()),
+                    claim: span.property("claim").cloned(),
+                }),
+                Some("date") => s.dates.push(DateUse {
+                    range: span.range.clone(),
+                    text: span.text.clone(),
+                    when: span.property("when").cloned(),
+                }),
+                Some("qty") => s.quantities.push(Quantity {
+                    range: span.range.clone(),
+                    n: span.property("n").map(|v| v.value.clone()),
+                    fact: span.property("fact").cloned(),
+                }),
+                _ => {}
+            }
+        }
+        s
+    }
+}
