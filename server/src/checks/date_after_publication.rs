@@ -46,3 +46,47 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn past_event_after_publication() {
+        check(
+            "date-after-publication",
+            "+++\npublished = 2022-09-22\n+++\nKirby spoke on [Nov. 2]{.date when=2022-11-02} and [in October]{.date when=2022-10}.\n",
+            expect![[r#"
+                a.news warning: `when=2022-11-02` is after the article's publication date 2022-09-22
+                  | Kirby spoke on [Nov. 2]{.date when=2022-11-02} and [in October]{.date when=2022-10}.
+                  |                                    ^^^^^^^^^^
+                  = help: check the resolution; if the event is still to come, add the `future` flag
+                  = fix (unsafe): "" -> " future"
+                a.news warning: `when=2022-10` is after the article's publication date 2022-09-22
+                  | Kirby spoke on [Nov. 2]{.date when=2022-11-02} and [in October]{.date when=2022-10}.
+                  |                                                                            ^^^^^^^
+                  = help: check the resolution; if the event is still to come, add the `future` flag
+                  = fix (unsafe): "" -> " future"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn future_flag_and_earlier_dates_are_quiet() {
+        check(
+            "date-after-publication",
+            "+++\npublished = 2022-09-22\n+++\n[next month]{.date when=2022-10 future} [Thursday]{.date when=2022-09-22} [1950s]{.date when=1950s}\n",
+            expect![[r#""#]],
+        );
+    }
+
+    #[test]
+    fn no_published_date_no_finding() {
+        check(
+            "date-after-publication",
+            "[Nov. 2]{.date when=2022-11-02}\n",
+            expect![[r#""#]],
+        );
+    }
+}

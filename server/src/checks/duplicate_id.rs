@@ -55,3 +55,37 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn same_source_id_twice_and_same_anchor_twice() {
+        check(
+            "duplicate-id",
+            r#"//- /a.news
++++
+id = "ap"
++++
+[x]{#q} [y]{#q}
+//- /b.news
++++
+id = "ap"
++++
+Text.
+"#,
+            expect![[r#"
+                a.news error: anchor `#q` is already used in this article
+                  | [x]{#q} [y]{#q}
+                  |              ^
+                  = help: anchors name one span each; rename this one
+                b.news error: source id `ap` is also declared by /corpus/a.news
+                  | id = "ap"
+                  |       ^^
+                  = help: give each article its own `id` in the front matter
+            "#]],
+        );
+    }
+}

@@ -39,3 +39,54 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn invalid_toml_wrong_types_and_unknown_keys() {
+        check(
+            "front-matter",
+            "+++\nid = \"ap\"\npublished = \"Nov 8\"\nauthor = \"AP\"\noutlet = \"ap\"\n+++\nBody.\n",
+            expect![[r#"
+                a.news error: `published` must be a TOML date or date-time, e.g. `2022-09-22` or `2022-09-22T12:25:00-04:00`
+                  | published = "Nov 8"
+                  |             ^^^^^^^
+                  = help: front matter keys are described in docs/format.md
+                a.news warning: unknown front matter key `author`; known keys: id, title, outlet, url, published, modified, dateline, byline, lang, derived_from, allow
+                  | author = "AP"
+                  | ^^^^^^
+                  = help: front matter keys are described in docs/format.md
+                a.news error: `outlet` must be an entity reference, not `ap`
+                  | outlet = "ap"
+                  |           ^^
+                  = help: write `outlet = "@id"` with the outlet's id from the registry
+            "#]],
+        );
+    }
+
+    #[test]
+    fn broken_toml_points_into_the_block() {
+        check(
+            "front-matter",
+            "+++\ntitle = \"unclosed\n+++\nBody.\n",
+            expect![[r#"
+            a.news error: invalid TOML: invalid basic string, expected `"`
+              | title = "unclosed
+              |                  ^
+              = help: front matter keys are described in docs/format.md
+        "#]],
+        );
+    }
+
+    #[test]
+    fn valid_front_matter_is_quiet() {
+        check(
+            "front-matter",
+            "+++\nid = \"ap\"\npublished = 2022-11-08T09:00:00Z\nbyline = [\"A\", \"B\"]\nderived_from = \"x\"\n+++\nBody.\n",
+            expect![[r#""#]],
+        );
+    }
+}

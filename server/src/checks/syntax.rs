@@ -89,3 +89,98 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn unclosed_bracket_offers_escape() {
+        check(
+            "syntax",
+            "North Korea [said on Thursday.\n",
+            expect![[r#"
+            a.news error: unclosed `[`: a span is written `[text]{attributes}`
+              | North Korea [said on Thursday.
+              |             ^
+              = help: close the span with `]{…}`, or write a literal bracket as `\[`
+              = fix: "[" -> "\\["
+        "#]],
+        );
+    }
+
+    #[test]
+    fn bracket_without_attributes() {
+        check(
+            "syntax",
+            "the [Korean Central News Agency] said\n",
+            expect![[r#"
+            a.news error: `]` with no `{…}` attribute block: a span needs attributes
+              | the [Korean Central News Agency] said
+              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              = help: add attributes right after `]`, e.g. `]{@id}`, or escape literal brackets as `\[` and `\]`
+              = fix: "[Korean Central News Agency]" -> "\\[Korean Central News Agency\\]"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn bad_attribute_and_bad_values() {
+        check(
+            "syntax",
+            "[x]{@a %%} [Tuesday]{.date when=2022-13-01} [3]{.qty n=three} [y]{.gossip} [z]{.quote by=kcna}\n",
+            expect![[r#"
+                a.news error: bad attribute `%%`
+                  | [x]{@a %%} [Tuesday]{.date when=2022-13-01} [3]{.qty n=three} [y]{.gossip} [z]{.quote by=kcna}
+                  |        ^^
+                  = help: attributes are `@id`, `.kind`, `#anchor`, `key=value`, `key="a value"` or a bare word
+                a.news error: `when=2022-13-01` is not a date
+                  | [x]{@a %%} [Tuesday]{.date when=2022-13-01} [3]{.qty n=three} [y]{.gossip} [z]{.quote by=kcna}
+                  |                                 ^^^^^^^^^^
+                  = help: write an ISO date `2022-09-22`, a month `2022-09`, a year `2022` or a decade `1950s`
+                a.news error: `n=three` is not a number
+                  | [x]{@a %%} [Tuesday]{.date when=2022-13-01} [3]{.qty n=three} [y]{.gossip} [z]{.quote by=kcna}
+                  |                                                        ^^^^^
+                  = help: write the quantity as digits, e.g. `n=300000` or `n=2.5`
+                a.news warning: unknown kind `.gossip`
+                  | [x]{@a %%} [Tuesday]{.date when=2022-13-01} [3]{.qty n=three} [y]{.gossip} [z]{.quote by=kcna}
+                  |                                                                    ^^^^^^
+                  = help: kinds are `.quote`, `.claim`, `.date`, `.qty`, `.src`
+                a.news error: `by=` takes an entity reference, not `kcna`
+                  | [x]{@a %%} [Tuesday]{.date when=2022-13-01} [3]{.qty n=three} [y]{.gossip} [z]{.quote by=kcna}
+                  |                                                                                          ^^^^
+                  = help: write `by=@id` with an id from the registry
+            "#]],
+        );
+    }
+
+    #[test]
+    fn unterminated_correction() {
+        check(
+            "syntax",
+            "the {~~src950s~>1950s, though\n",
+            expect![[r#"
+            a.news error: unterminated correction: expected `~~}`
+              | the {~~src950s~>1950s, though
+              |                              ^
+              = help: a correction is written `{~~original~>replacement~~}` on one line
+        "#]],
+        );
+    }
+
+    #[test]
+    fn allow_does_not_silence_syntax() {
+        check(
+            "syntax",
+            "+++\nallow = [\"syntax\"]\n+++\n[x] y\n",
+            expect![[r#"
+            a.news error: `]` with no `{…}` attribute block: a span needs attributes
+              | [x] y
+              | ^^^
+              = help: add attributes right after `]`, e.g. `]{@id}`, or escape literal brackets as `\[` and `\]`
+              = fix: "[x]" -> "\\[x\\]"
+        "#]],
+        );
+    }
+}

@@ -52,3 +52,27 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn anchor_must_exist_in_the_cited_article() {
+        check(
+            "unknown-anchor",
+            r#"//- /ap.news
+[“We make it clear”]{.quote #denial by=@x}
+//- /b.news
+[“We make it clear”]{.quote src=ap#denial} [“x”]{.quote src=ap#denail}
+"#,
+            expect![[r#"
+                b.news error: `ap` has no anchor `#denail`
+                  | [“We make it clear”]{.quote src=ap#denial} [“x”]{.quote src=ap#denail}
+                  |                                                                ^^^^^^
+                  = help: anchors in `ap`: #denial
+            "#]],
+        );
+    }
+}

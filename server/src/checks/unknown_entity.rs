@@ -55,3 +55,49 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn unknown_mentions_speakers_outlets_and_authors() {
+        check(
+            "unknown-entity",
+            r#"//- /a.news
++++
+outlet = "@apx"
++++
+[North Korea]{@pkr} [“a”]{.quote by=@nobody via=@kcna}
+//- /entities.toml
+[prk]
+name = "North Korea"
+[kcna]
+name = "KCNA"
+[ap]
+name = "AP"
+[claims.no-arms]
+author = "@ghost"
+"#,
+            expect![[r#"
+                a.news error: unknown entity `@apx`
+                  | outlet = "@apx"
+                  |            ^^^
+                  = help: did you mean `@ap`? otherwise add `[apx]` to the registry (entities.toml)
+                a.news error: unknown entity `@pkr`
+                  | [North Korea]{@pkr} [“a”]{.quote by=@nobody via=@kcna}
+                  |                ^^^
+                  = help: did you mean `@prk`? otherwise add `[pkr]` to the registry (entities.toml)
+                a.news error: unknown entity `@nobody`
+                  | [North Korea]{@pkr} [“a”]{.quote by=@nobody via=@kcna}
+                  |                                      ^^^^^^
+                  = help: add `[nobody]` with its `kind` and `name` to the registry (entities.toml)
+                entities.toml error: claim `no-arms`: author unknown entity `@ghost`
+                  | [claims.no-arms]
+                  |         ^^^^^^^
+                  = help: add `[ghost]` with its `kind` and `name` to the registry (entities.toml)
+            "#]],
+        );
+    }
+}

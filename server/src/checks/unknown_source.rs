@@ -29,3 +29,33 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn src_and_derived_from_must_name_an_article() {
+        check(
+            "unknown-source",
+            r#"//- /a.news
++++
+id = "bbc-2022-09-22"
+derived_from = ["reuters-2022-09-22"]
++++
+[“a”]{.quote src=bbc-2022-09-22#q} [“b”]{.quote src=bcc-2022-09-22#q}
+"#,
+            expect![[r#"
+                a.news warning: unknown source `reuters-2022-09-22`
+                  | derived_from = ["reuters-2022-09-22"]
+                  |                  ^^^^^^^^^^^^^^^^^^
+                  = help: a source id is an article's front matter `id` (or its file name); add that article to the corpus
+                a.news warning: unknown source `bcc-2022-09-22`
+                  | [“a”]{.quote src=bbc-2022-09-22#q} [“b”]{.quote src=bcc-2022-09-22#q}
+                  |                                                     ^^^^^^^^^^^^^^
+                  = help: did you mean `bbc-2022-09-22`? a source id is an article's front matter `id` (or its file name)
+            "#]],
+        );
+    }
+}

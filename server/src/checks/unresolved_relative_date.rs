@@ -69,3 +69,67 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn weekday_resolves_against_published() {
+        check(
+            "unresolved-relative-date",
+            "+++\npublished = 2022-09-23\n+++\nNorth Korea said on Thursday it had not, earlier this month.\n",
+            expect![[r#"
+                a.news hint: relative date “Thursday” is not resolved
+                  | North Korea said on Thursday it had not, earlier this month.
+                  |                     ^^^^^^^^
+                  = help: against the publication date it means 2022-09-22: annotate it as `[Thursday]{.date when=2022-09-22}`
+                  = fix (unsafe): "Thursday" -> "[Thursday]{.date when=2022-09-22}"
+                a.news hint: relative date “earlier this month” is not resolved
+                  | North Korea said on Thursday it had not, earlier this month.
+                  |                                          ^^^^^^^^^^^^^^^^^^
+                  = help: against the publication date it means 2022-09: annotate it as `[earlier this month]{.date when=2022-09}`
+                  = fix (unsafe): "earlier this month" -> "[earlier this month]{.date when=2022-09}"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn empty_date_span_gets_when() {
+        check(
+            "unresolved-relative-date",
+            "+++\npublished = 2022-11-08\n+++\nNorth Korea on [Tuesday]{.date} said\n",
+            expect![[r#"
+                a.news hint: “Tuesday” has no resolved date
+                  | North Korea on [Tuesday]{.date} said
+                  |                ^^^^^^^^^^^^^^^^
+                  = help: add `when=` with the date it refers to
+                  = fix (unsafe): "" -> " when=2022-11-08"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn resolved_dates_and_lowercase_words_are_quiet() {
+        check(
+            "unresolved-relative-date",
+            "+++\npublished = 2022-11-08\n+++\n[Last week]{.date when=2022-11} a sunday-school; todays\n",
+            expect![[r#""#]],
+        );
+    }
+
+    #[test]
+    fn without_published_no_fix() {
+        check(
+            "unresolved-relative-date",
+            "Yesterday it rained.\n",
+            expect![[r#"
+            a.news hint: relative date “Yesterday” is not resolved
+              | Yesterday it rained.
+              | ^^^^^^^^^
+              = help: set `published` in the front matter so relative dates can be resolved
+        "#]],
+        );
+    }
+}

@@ -22,3 +22,41 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn quote_without_speaker() {
+        check(
+            "unsourced-claim",
+            "[“Nobody is entitled to criticize it,”]{.quote} the official said.\n",
+            expect![[r#"
+            a.news warning: this quote has no source: add `by=@speaker` or `src=source-id#anchor`
+              | [“Nobody is entitled to criticize it,”]{.quote} the official said.
+              | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              = help: attribute the statement to its speaker, e.g. `by=@prk-mnd-official`
+        "#]],
+        );
+    }
+
+    #[test]
+    fn by_or_src_sources_it() {
+        check(
+            "unsourced-claim",
+            "[“a”]{.quote by=@x} [b]{.claim src=other#q} [c]{@x}\n",
+            expect![[r#""#]],
+        );
+    }
+
+    #[test]
+    fn silenced_with_allow() {
+        check(
+            "unsourced-claim",
+            "[“a”]{.quote allow=unsourced-claim}\n",
+            expect![[r#""#]],
+        );
+    }
+}

@@ -33,3 +33,34 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn entries_nobody_uses() {
+        check(
+            "unused-entity",
+            r#"//- /a.news
+[North Korea]{@prk}
+//- /entities.toml
+[prk]
+name = "North Korea"
+[rus]
+name = "Russia"
+[kcna]
+name = "KCNA"
+[claims.c]
+author = "@kcna"
+"#,
+            expect![[r#"
+                entities.toml hint: `rus` is not referred to anywhere in the corpus
+                  | [rus]
+                  |  ^^^
+                  = help: annotate a mention with `{@rus}`, or remove the entry
+            "#]],
+        );
+    }
+}

@@ -43,3 +43,33 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn weekday_disagrees_with_date() {
+        check(
+            "weekday-mismatch",
+            "North Korea on [Tuesday]{.date when=2022-11-09} accused\n",
+            expect![[r#"
+            a.news warning: “Tuesday” but 2022-11-09 was a Wednesday
+              | North Korea on [Tuesday]{.date when=2022-11-09} accused
+              |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              = help: correct `when=` (or the weekday, if the article got it wrong, with a CriticMarkup correction)
+              = fix (unsafe): "2022-11-09" -> "2022-11-08"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn matching_weekday_and_partial_dates_are_quiet() {
+        check(
+            "weekday-mismatch",
+            "[Thursday]{.date when=2022-09-22} [In July]{.date when=2022-07} [Monday]{.date when=2022}\n",
+            expect![[r#""#]],
+        );
+    }
+}

@@ -87,6 +87,9 @@ impl FrontMatter {
             });
         }
         let at = |r: std::ops::Range<usize>| base + r.start..base + r.end;
+        // String values' ranges cover the text inside the quotes.
+        let inner =
+            |r: std::ops::Range<usize>| unquote(toml_src, r.clone()).map_or(at(r), |q| at(q));
         for (key, value) in table.get_ref().iter() {
             let name = key.get_ref().as_ref();
             let krange = at(key.span());
@@ -102,7 +105,7 @@ impl FrontMatter {
             match name {
                 "id" | "title" | "outlet" | "url" | "dateline" | "lang" => match v {
                     DeValue::String(s) => {
-                        let s = Spanned::new(s.to_string(), vrange.clone());
+                        let s = Spanned::new(s.to_string(), inner(value.span()));
                         match name {
                             "id" => self.id = Some(s),
                             "title" => self.title = Some(s),
@@ -128,7 +131,7 @@ impl FrontMatter {
                         "a TOML date or date-time, e.g. `2022-09-22` or `2022-09-22T12:25:00-04:00`",
                     ),
                 },
-                "byline" | "derived_from" | "allow" => match strings(v, &vrange, base, value) {
+                "byline" | "derived_from" | "allow" => match strings(v, toml_src, base, value) {
                     Some(list) => match name {
                         "byline" => self.byline = list,
                         "derived_from" => self.derived_from = list,
@@ -171,21 +174,35 @@ fn date_of(v: &DeValue) -> Option<Published> {
     })
 }
 
+/// The range inside the quotes of a TOML string at `r`.
+fn unquote(src: &str, r: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    let text = src.get(r.clone())?;
+    let q = if text.starts_with("\"\"\"") || text.starts_with("'''") {
+        3
+    } else if text.starts_with('"') || text.starts_with('\'') {
+        1
+    } else {
+        0
+    };
+    (text.len() >= 2 * q).then(|| r.start + q..r.end - q)
+}
+
 fn strings(
     v: &DeValue,
-    vrange: &TextRange,
+    src: &str,
     base: usize,
-    _value: &toml::Spanned<DeValue>,
+    value: &toml::Spanned<DeValue>,
 ) -> Option<Vec<Spanned<String>>> {
+    let at = |r: std::ops::Range<usize>| {
+        let r = unquote(src, r.clone()).unwrap_or(r);
+        base + r.start..base + r.end
+    };
     match v {
-        DeValue::String(s) => Some(vec![Spanned::new(s.to_string(), vrange.clone())]),
+        DeValue::String(s) => Some(vec![Spanned::new(s.to_string(), at(value.span()))]),
         DeValue::Array(items) => items
             .iter()
             .map(|item| match item.get_ref() {
-                DeValue::String(s) => {
-                    let r = item.span();
-                    Some(Spanned::new(s.to_string(), base + r.start..base + r.end))
-                }
+                DeValue::String(s) => Some(Spanned::new(s.to_string(), at(item.span()))),
                 _ => None,
             })
             .collect(),
