@@ -24,8 +24,15 @@ fn news_files() -> Vec<PathBuf> {
 fn corpus_has_the_five_seed_articles() {
     assert_eq!(news_files().len(), 5, "corpus/ holds one .news per seed");
     for f in news_files() {
-        let raw = repo().join("corpus/raw").join(f.with_extension("txt").file_name().expect("file name"));
-        assert!(raw.is_file(), "{} has no raw text at {}", f.display(), raw.display());
+        let raw = repo()
+            .join("corpus/raw")
+            .join(f.with_extension("txt").file_name().expect("file name"));
+        assert!(
+            raw.is_file(),
+            "{} has no raw text at {}",
+            f.display(),
+            raw.display()
+        );
     }
 }
 
@@ -33,10 +40,18 @@ fn corpus_has_the_five_seed_articles() {
 fn stripping_gives_back_the_raw_text_byte_for_byte() {
     for f in news_files() {
         let news = std::fs::read_to_string(&f).expect("read .news");
-        let raw_path = repo().join("corpus/raw").join(f.with_extension("txt").file_name().expect("name"));
+        let raw_path = repo()
+            .join("corpus/raw")
+            .join(f.with_extension("txt").file_name().expect("name"));
         let raw = std::fs::read(&raw_path).expect("read raw");
-        let stripped = newsmark::syntax::strip(&news).unwrap_or_else(|e| panic!("{}: syntax errors {e:?}", f.display()));
-        assert!(stripped.as_bytes() == raw.as_slice(), "{}: stripped text differs from {}", f.display(), raw_path.display());
+        let stripped = newsmark::syntax::strip(&news)
+            .unwrap_or_else(|e| panic!("{}: syntax errors {e:?}", f.display()));
+        assert!(
+            stripped.as_bytes() == raw.as_slice(),
+            "{}: stripped text differs from {}",
+            f.display(),
+            raw_path.display()
+        );
     }
 }
 
@@ -44,10 +59,16 @@ fn stripping_gives_back_the_raw_text_byte_for_byte() {
 fn raw_texts_are_the_seeds_byte_for_byte() {
     let seeds = repo().join("../shared/seeds");
     if !seeds.is_dir() {
-        panic!("../shared/seeds is absent: this test needs the shared folder beside the repository");
+        panic!(
+            "../shared/seeds is absent: this test needs the shared folder beside the repository"
+        );
     }
     for f in news_files() {
-        let name = f.with_extension("txt").file_name().expect("name").to_owned();
+        let name = f
+            .with_extension("txt")
+            .file_name()
+            .expect("name")
+            .to_owned();
         let raw = std::fs::read(repo().join("corpus/raw").join(&name)).expect("raw");
         let seed = std::fs::read(seeds.join(&name)).expect("seed");
         assert!(raw == seed, "corpus/raw/{name:?} differs from the seed");
@@ -59,7 +80,11 @@ fn every_corpus_file_parses_without_error_nodes() {
     for f in news_files() {
         let text = std::fs::read_to_string(&f).expect("read");
         let tree = newsmark::syntax::parse_tree(&text);
-        assert!(!tree.root_node().has_error(), "{} has ERROR or MISSING nodes", f.display());
+        assert!(
+            !tree.root_node().has_error(),
+            "{} has ERROR or MISSING nodes",
+            f.display()
+        );
         let doc = newsmark::syntax::parse(&text);
         assert!(!doc.spans.is_empty(), "{} is annotated", f.display());
     }
@@ -69,20 +94,40 @@ fn every_corpus_file_parses_without_error_nodes() {
 fn annotated_corpus_resolves_every_reference() {
     let root = repo().join("corpus");
     let corpus = newsmark::corpus::Corpus::load(&newsmark::corpus::find_root(&root), &[]);
-    assert_eq!(corpus.articles.len(), 5, "raw/ is its own corpus and not walked");
+    assert_eq!(
+        corpus.articles.len(),
+        5,
+        "raw/ is its own corpus and not walked"
+    );
     let errors: Vec<String> = newsmark::checks::check_corpus(&corpus)
         .into_iter()
-        .filter(|d| d.severity == newsmark::checks::Severity::Error || matches!(d.code, "unknown-source" | "unused-entity" | "unsourced-claim" | "weekday-mismatch" | "date-after-publication"))
+        .filter(|d| {
+            d.severity == newsmark::checks::Severity::Error
+                || matches!(
+                    d.code,
+                    "unknown-source"
+                        | "unused-entity"
+                        | "unsourced-claim"
+                        | "weekday-mismatch"
+                        | "date-after-publication"
+                )
+        })
         .map(|d| format!("{:?} {} {}", d.file, d.code, d.message))
         .collect();
-    assert!(errors.is_empty(), "annotation problems in the shipped corpus:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "annotation problems in the shipped corpus:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// Every article of the real corpora: `(path, published, body text)`.
 fn real_articles() -> Vec<(PathBuf, Option<jiff::civil::Date>, String)> {
     let base = repo().join("../shared/corpora");
     if !base.is_dir() {
-        panic!("../shared/corpora is absent: the quiet-on-clean-text test needs it beside the repository");
+        panic!(
+            "../shared/corpora is absent: the quiet-on-clean-text test needs it beside the repository"
+        );
     }
     let mut out = Vec::new();
     for corpus in ["reuters21578", "wikinews_tosca"] {
@@ -91,12 +136,19 @@ fn real_articles() -> Vec<(PathBuf, Option<jiff::civil::Date>, String)> {
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "txt") && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('0')))
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "txt")
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('0'))
+            })
             .collect();
         files.sort();
         for f in files {
             let text = std::fs::read_to_string(&f).expect("utf-8 article");
-            let published = text.lines().nth(1).and_then(|l| jiff::civil::Date::strptime("%Y-%m-%d", l.trim()).ok());
+            let published = text
+                .lines()
+                .nth(1)
+                .and_then(|l| jiff::civil::Date::strptime("%Y-%m-%d", l.trim()).ok());
             out.push((f, published, text));
         }
     }
@@ -106,7 +158,11 @@ fn real_articles() -> Vec<(PathBuf, Option<jiff::civil::Date>, String)> {
 #[test]
 fn text_rules_are_quiet_on_clean_real_news() {
     let articles = real_articles();
-    assert!(articles.len() > 20_000, "expected the two real corpora, found {} articles", articles.len());
+    assert!(
+        articles.len() > 20_000,
+        "expected the two real corpora, found {} articles",
+        articles.len()
+    );
     let mut noisy = Vec::new();
     for (path, published, text) in &articles {
         for code in ["garbled-token", "broken-sentence"] {
@@ -117,7 +173,12 @@ fn text_rules_are_quiet_on_clean_real_news() {
     }
     let allowed = known_corpus_defects();
     noisy.retain(|line| !allowed.iter().any(|a| line.contains(a)));
-    assert!(noisy.is_empty(), "{} findings on clean text:\n{}", noisy.len(), noisy.join("\n"));
+    assert!(
+        noisy.is_empty(),
+        "{} findings on clean text:\n{}",
+        noisy.len(),
+        noisy.join("\n")
+    );
 }
 
 /// Findings in the real corpora that are genuine defects of those texts

@@ -281,7 +281,11 @@ pub(crate) fn from_text(
 /// Runs one of the text rules (`garbled-token`, `broken-sentence`,
 /// `scrape-boilerplate`, `anonymous-source`) on plain article text. Used to
 /// keep the rules quiet on clean real-world text.
-pub fn text_rule(code: &str, text: &str, published: Option<jiff::civil::Date>) -> Option<Vec<TextFinding>> {
+pub fn text_rule(
+    code: &str,
+    text: &str,
+    published: Option<jiff::civil::Date>,
+) -> Option<Vec<TextFinding>> {
     Some(match code {
         "garbled-token" => garbled_token::find(text, published),
         "broken-sentence" => broken_sentence::find(text, published),

@@ -51,7 +51,9 @@ fn named(t: &Target, path: &Path) -> bool {
 }
 
 pub struct Outcome {
-    pub corpora: Vec<(Corpus, Vec<Diagnostic>)>,
+    /// Each corpus, its findings for the named paths, and the named files
+    /// that are not text (bad encoding, NUL bytes).
+    pub corpora: Vec<(Corpus, Vec<Diagnostic>, Vec<crate::corpus::LoadError>)>,
     pub io_errors: Vec<String>,
 }
 
@@ -88,12 +90,18 @@ pub fn collect(paths: &[PathBuf], progress: bool) -> Outcome {
         {
             io_errors.push(format!("{}: {}", Corpus::display_path(&e.path), e.message));
         }
-        corpora.push((corpus, diags));
+        let bad: Vec<_> = corpus
+            .load_errors
+            .iter()
+            .filter(|e| !e.io && named(&t, &e.path))
+            .cloned()
+            .collect();
+        corpora.push((corpus, diags, bad));
     }
     Outcome { corpora, io_errors }
 }
 
-pub fn file_text<'a>(corpus: &'a Corpus, file: FileRef) -> Option<(&'a Path, &'a str)> {
+pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, &str)> {
     match file {
         FileRef::Article(i) => corpus
             .articles
@@ -135,10 +143,11 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
     let mut files_with = 0;
     let mut bad_content = 0;
     let mut json = Vec::new();
-    for (corpus, diags) in &outcome.corpora {
+    for (corpus, diags, bad) in &outcome.corpora {
         // Encoding problems are findings about content, at error level.
-        for e in corpus.load_errors.iter().filter(|e| !e.io) {
+        for e in bad {
             bad_content += 1;
+            files_with += 1;
             let shown = Corpus::display_path(&e.path);
             match format {
                 Format::Human => {
@@ -211,7 +220,11 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
                 })
             })
             .collect();
-            let articles: usize = outcome.corpora.iter().map(|(c, _)| c.articles.len()).sum();
+            let articles: usize = outcome
+                .corpora
+                .iter()
+                .map(|(c, _, _)| c.articles.len())
+                .sum();
             if total == 0 {
                 let _ = writeln!(
                     stdout,
@@ -221,9 +234,10 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
             } else {
                 let _ = writeln!(
                     stdout,
-                    "Found {} in {files_with} file{} ({articles} articles checked).",
+                    "Found {} in {files_with} file{} ({articles} article{} checked).",
                     parts.join(", "),
-                    if files_with == 1 { "" } else { "s" }
+                    if files_with == 1 { "" } else { "s" },
+                    if articles == 1 { "" } else { "s" },
                 );
             }
             if fix {

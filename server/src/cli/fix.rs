@@ -14,7 +14,7 @@ use crate::syntax;
 pub fn apply_all(outcome: &Outcome) -> (usize, Vec<String>) {
     let mut applied = 0;
     let mut errors = Vec::new();
-    for (corpus, diags) in &outcome.corpora {
+    for (corpus, diags, _) in &outcome.corpora {
         for (i, article) in corpus.articles.iter().enumerate() {
             if article.plain {
                 continue;

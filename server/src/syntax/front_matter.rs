@@ -88,8 +88,7 @@ impl FrontMatter {
         }
         let at = |r: std::ops::Range<usize>| base + r.start..base + r.end;
         // String values' ranges cover the text inside the quotes.
-        let inner =
-            |r: std::ops::Range<usize>| unquote(toml_src, r.clone()).map_or(at(r), |q| at(q));
+        let inner = |r: std::ops::Range<usize>| unquote(toml_src, r.clone()).map_or(at(r), &at);
         for (key, value) in table.get_ref().iter() {
             let name = key.get_ref().as_ref();
             let krange = at(key.span());
