@@ -7,4 +7,5 @@
 pub mod checks;
 pub mod cli;
 pub mod corpus;
+pub mod ide;
 pub mod syntax;

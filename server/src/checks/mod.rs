@@ -19,6 +19,10 @@ mod unused_entity;
 mod weekday_mismatch;
 
 pub mod dates;
+pub mod syntax_kinds {
+    //! The span kinds, shared with completion.
+    pub use super::syntax::KINDS;
+}
 
 use std::ops::Range;
 

@@ -1,0 +1,398 @@
+//! Hover cards: an entity's card (name, kind, description, aliases, external
+//! id, mentions across sources, quotes credited to it, first appearance); a
+//! quote's wordings in other outlets; a date's resolution; a cited source.
+
+use std::collections::BTreeSet;
+
+use super::{Target, article_label, outlet_of, target_at};
+use crate::checks::FileRef;
+use crate::checks::dates::{When, weekday_name};
+use crate::corpus::{Corpus, RefRole};
+use crate::syntax::TextRange;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hover {
+    pub range: TextRange,
+    /// Markdown.
+    pub markdown: String,
+}
+
+pub fn hover(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Hover> {
+    let target = target_at(corpus, file, offset)?;
+    let markdown = match &target {
+        Target::Entity { id, .. } => entity_card(corpus, id)?,
+        Target::Source { id, .. } => source_card(corpus, id)?,
+        Target::Anchor { source, anchor, .. } => {
+            let (i, span) = find_anchor(corpus, source, anchor)?;
+            format!(
+                "{}\n\n> {}",
+                source_card(corpus, &corpus.articles[i].summary.id)?,
+                span
+            )
+        }
+        Target::Claim { name, .. } => claim_card(corpus, name, None),
+        Target::Date { span, .. } => {
+            let FileRef::Article(i) = file else {
+                return None;
+            };
+            date_card(corpus, i, *span)
+        }
+        Target::Statement { span, .. } => {
+            let FileRef::Article(i) = file else {
+                return None;
+            };
+            let sp = &corpus.articles[i].doc.spans[*span];
+            let claim = sp.property("claim")?;
+            claim_card(corpus, &claim.value, Some((i, sp.range.clone())))
+        }
+    };
+    Some(Hover {
+        range: target.range().clone(),
+        markdown,
+    })
+}
+
+fn find_anchor<'a>(corpus: &'a Corpus, source: &str, anchor: &str) -> Option<(usize, &'a str)> {
+    let articles = corpus.index.sources.get(source)?;
+    articles.iter().find_map(|&i| {
+        let a = &corpus.articles[i];
+        a.doc
+            .spans
+            .iter()
+            .find(|s| s.anchors.iter().any(|x| x.value == anchor))
+            .map(|s| (i, s.text.as_str()))
+    })
+}
+
+/// `published` as text, or "undated".
+fn date_of(corpus: &Corpus, i: usize) -> String {
+    corpus.articles[i]
+        .summary
+        .published
+        .map_or_else(|| "undated".to_string(), |d| d.to_string())
+}
+
+pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
+    let e = corpus.registry.entities.get(id);
+    let mut out = String::new();
+    match e {
+        Some(e) => {
+            out.push_str(&format!("**{}**", e.display_name()));
+            if let Some(kind) = &e.kind {
+                out.push_str(&format!(" · {kind}"));
+            }
+            if e.anon {
+                out.push_str(" · anonymous");
+            }
+            out.push_str(&format!("  \n`@{id}`"));
+            if let Some(w) = &e.wikidata {
+                out.push_str(&format!(
+                    " · Wikidata [{w}](https://www.wikidata.org/wiki/{w})"
+                ));
+            }
+            out.push('\n');
+            if let Some(d) = e.description.as_ref().or(e.role.as_ref()) {
+                out.push_str(&format!("\n{d}\n"));
+            }
+            if !e.aka.is_empty() {
+                out.push_str(&format!("\nAlso known as: {}\n", e.aka.join(", ")));
+            }
+        }
+        None => out.push_str(&format!("**@{id}** · not in the registry\n")),
+    }
+    let uses = corpus
+        .index
+        .entity_uses
+        .get(id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let mentions = uses
+        .iter()
+        .filter(|(i, j)| corpus.articles[*i].summary.refs[*j].role == RefRole::Mention)
+        .count();
+    let sources: BTreeSet<usize> = uses.iter().map(|(i, _)| *i).collect();
+    out.push_str(&format!(
+        "\n{mentions} mention{}; referred to in {} source{}\n",
+        if mentions == 1 { "" } else { "s" },
+        sources.len(),
+        if sources.len() == 1 { "" } else { "s" }
+    ));
+    let quotes: Vec<(usize, &str)> = corpus
+        .articles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            a.summary
+                .statements
+                .iter()
+                .filter(|s| s.by.as_deref().map(|b| b.trim_start_matches('@')) == Some(id))
+                .map(move |s| (i, s.text.as_str()))
+        })
+        .collect();
+    if !quotes.is_empty() {
+        out.push_str(&format!(
+            "\nCredited with {} statement{}:\n",
+            quotes.len(),
+            if quotes.len() == 1 { "" } else { "s" }
+        ));
+        for (i, q) in quotes.iter().take(5) {
+            out.push_str(&format!(
+                "- {} ({})\n",
+                q.trim(),
+                outlet_of(corpus, *i).unwrap_or_else(|| article_label(corpus, *i))
+            ));
+        }
+    }
+    let first = sources
+        .iter()
+        .filter(|&&i| corpus.articles[i].summary.published.is_some())
+        .min_by_key(|&&i| corpus.articles[i].summary.published);
+    if let Some(&i) = first {
+        out.push_str(&format!(
+            "\nFirst appearance: {}, {} ({})\n",
+            outlet_of(corpus, i).unwrap_or_else(|| "unknown outlet".into()),
+            date_of(corpus, i),
+            article_label(corpus, i)
+        ));
+    }
+    Some(out)
+}
+
+fn source_card(corpus: &Corpus, id: &str) -> Option<String> {
+    let &i = corpus.index.sources.get(id)?.first()?;
+    let fm = corpus.articles[i].doc.front_matter.as_ref();
+    let mut out = format!(
+        "**{}**  \n{} · {} · `{id}`\n",
+        article_label(corpus, i),
+        outlet_of(corpus, i).unwrap_or_else(|| "unknown outlet".into()),
+        date_of(corpus, i)
+    );
+    if let Some(url) = fm.and_then(|f| f.url.as_ref()) {
+        out.push_str(&format!("\n<{}>\n", url.value));
+    }
+    Some(out)
+}
+
+/// A claim: its registry text, then each outlet's wording, first appearance
+/// first; `current` is the statement under the cursor.
+fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) -> String {
+    let mut out = format!("**claim `{name}`**\n");
+    if let Some(c) = corpus.registry.claims.get(name)
+        && let Some(t) = &c.text
+    {
+        out.push_str(&format!("\n{t}\n"));
+    }
+    let mut wordings: Vec<(Option<jiff::civil::Date>, usize, &str, bool)> = Vec::new();
+    for &i in corpus
+        .index
+        .claim_uses
+        .get(name)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        for s in &corpus.articles[i].summary.statements {
+            if s.claim.as_ref().is_some_and(|c| c.value == name) {
+                let here = current
+                    .as_ref()
+                    .is_some_and(|(ci, r)| *ci == i && *r == s.range);
+                wordings.push((
+                    corpus.articles[i].summary.published,
+                    i,
+                    s.text.as_str(),
+                    here,
+                ));
+            }
+        }
+    }
+    wordings.sort_by_key(|(d, i, _, _)| (d.is_none(), *d, *i));
+    let outlets: BTreeSet<usize> = wordings.iter().map(|w| w.1).collect();
+    out.push_str(&format!(
+        "\nCarried by {} source{}:\n",
+        outlets.len(),
+        if outlets.len() == 1 { "" } else { "s" }
+    ));
+    for (_, i, text, here) in &wordings {
+        out.push_str(&format!(
+            "- {}{}, {}: {}\n",
+            if *here { "(this) " } else { "" },
+            outlet_of(corpus, *i).unwrap_or_else(|| article_label(corpus, *i)),
+            date_of(corpus, *i),
+            text.trim()
+        ));
+    }
+    out
+}
+
+fn date_card(corpus: &Corpus, i: usize, span: usize) -> String {
+    let a = &corpus.articles[i];
+    let sp = &a.doc.spans[span];
+    let Some(when) = sp.property("when").filter(|w| !w.value.is_empty()) else {
+        return format!("**{}** · not resolved: add `when=`", sp.text.trim());
+    };
+    let Some(parsed) = When::parse(&when.value) else {
+        return format!(
+            "**{}** · `when={}` is not a date",
+            sp.text.trim(),
+            when.value
+        );
+    };
+    let mut out = format!("**{}** → `{}`", sp.text.trim(), when.value);
+    if let When::Day(d) = parsed {
+        out.push_str(&format!(", a {}", weekday_name(d.weekday())));
+        if let Some(p) = a.summary.published {
+            let days = (d - p).get_days();
+            let rel = match days {
+                0 => "the day of publication".to_string(),
+                n if n < 0 => format!(
+                    "{} day{} before publication ({p})",
+                    -n,
+                    if n == -1 { "" } else { "s" }
+                ),
+                n => format!(
+                    "{n} day{} after publication ({p})",
+                    if n == 1 { "" } else { "s" }
+                ),
+            };
+            out.push_str(&format!("  \n{rel}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::hover;
+    use crate::ide::test_support::fixture;
+
+    fn check(text: &str, expected: Expect) {
+        let (corpus, file, offset) = fixture(text);
+        let h = hover(&corpus, file, offset);
+        expected.assert_eq(&h.map_or("no hover".into(), |h| {
+            format!("{:?}\n{}", h.range, h.markdown)
+        }));
+    }
+
+    const CORPUS: &str = r#"//- /manila.news
++++
+id = "manila"
+outlet = "@manila-times"
+published = 2022-09-22
++++
+[North Korea]{@prk} said on [Thursday]{.date when=2022-09-22}: [“we will not plan to export them,”]{.quote #denial by=@prk-mnd-official claim=no-arms-exports}
+//- /bbc.news
++++
+id = "bbc"
+outlet = "@bbc"
+published = 2022-09-23
+title = "North Korea denies"
++++
+[Pyongyang]{@prk}: [“we will have no plan to export them.”]{.quote by=@prk-mnd-official src=manila#denial claim=no-arms-exports}
+//- /entities.toml
+[prk]
+kind = "country"
+name = "North Korea"
+aka = ["DPRK", "Pyongyang"]
+wikidata = "Q423"
+description = "Country in East Asia."
+[prk-mnd-official]
+kind = "person"
+anon = true
+name = "Unnamed defence ministry official"
+[manila-times]
+kind = "outlet"
+name = "The Manila Times"
+[bbc]
+kind = "outlet"
+name = "BBC News"
+[claims.no-arms-exports]
+text = "North Korea has never exported weapons to Russia."
+author = "@prk"
+"#;
+
+    #[test]
+    fn entity_card_on_a_mention() {
+        check(
+            &CORPUS.replace("[North Korea]", "[North $0Korea]"),
+            expect![[r#"
+            71..82
+            **North Korea** · country  
+            `@prk` · Wikidata [Q423](https://www.wikidata.org/wiki/Q423)
+
+            Country in East Asia.
+
+            Also known as: DPRK, Pyongyang
+
+            2 mentions; referred to in 2 sources
+
+            First appearance: The Manila Times, 2022-09-22 (manila)
+        "#]],
+        );
+    }
+
+    #[test]
+    fn speaker_card_lists_quotes() {
+        check(
+            &CORPUS.replace("by=@prk-mnd-official claim", "by=@prk-$0mnd-official claim"),
+            expect![[r#"
+            193..209
+            **Unnamed defence ministry official** · person · anonymous  
+            `@prk-mnd-official`
+
+            0 mentions; referred to in 2 sources
+
+            Credited with 2 statements:
+            - “we will not plan to export them,” (The Manila Times)
+            - “we will have no plan to export them.” (BBC News)
+
+            First appearance: The Manila Times, 2022-09-22 (manila)
+        "#]],
+        );
+    }
+
+    #[test]
+    fn quote_shows_other_wordings() {
+        check(
+            &CORPUS.replace("[“we will have", "[“we $0will have"),
+            expect![[r#"
+            106..219
+            **claim `no-arms-exports`**
+
+            North Korea has never exported weapons to Russia.
+
+            Carried by 2 sources:
+            - The Manila Times, 2022-09-22: “we will not plan to export them,”
+            - (this) BBC News, 2022-09-23: “we will have no plan to export them.”
+        "#]],
+        );
+    }
+
+    #[test]
+    fn date_resolution() {
+        check(
+            &CORPUS.replace("[Thursday]", "[Thurs$0day]"),
+            expect![[r#"
+            98..131
+            **Thursday** → `2022-09-22`, a Thursday  
+            the day of publication"#]],
+        );
+    }
+
+    #[test]
+    fn cited_source() {
+        check(
+            &CORPUS.replace("src=manila#denial", "src=man$0ila#denial"),
+            expect![[r#"
+            183..189
+            **manila**  
+            The Manila Times · 2022-09-22 · `manila`
+        "#]],
+        );
+    }
+
+    #[test]
+    fn plain_text_has_no_hover() {
+        check(&CORPUS.replace("said on", "sa$0id on"), expect!["no hover"]);
+    }
+}

@@ -1,0 +1,196 @@
+//! Editor features as pure functions over the corpus: plain types and byte
+//! offsets, no LSP. One feature per file; `target_at` finds what the cursor
+//! is on, which most features start from.
+
+pub mod completion;
+pub mod definition;
+pub mod hover;
+pub mod references;
+pub mod rename;
+pub mod symbols;
+
+use crate::checks::FileRef;
+use crate::corpus::{Corpus, RefRole};
+use crate::syntax::TextRange;
+
+/// A place in the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: FileRef,
+    pub range: TextRange,
+}
+
+impl Location {
+    /// Orders by file, then position.
+    pub fn key(&self) -> (FileRef, usize, usize) {
+        (self.file, self.range.start, self.range.end)
+    }
+}
+
+/// What the cursor is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An entity id (`@id`, `by=@id`, `via=@id`, `outlet`, a mention's text,
+    /// or its `[id]` header in the registry).
+    Entity { id: String, range: TextRange },
+    /// A source id (`src=id…`, `derived_from`, front matter `id`).
+    Source { id: String, range: TextRange },
+    /// An anchor in `src=id#anchor`, or an `#anchor` definition.
+    Anchor {
+        source: String,
+        anchor: String,
+        range: TextRange,
+    },
+    /// A `claim=` or `fact=` name, or a `[claims.name]` header.
+    Claim { name: String, range: TextRange },
+    /// A `.date` span (index into the document's spans).
+    Date { span: usize, range: TextRange },
+    /// A `.quote` / `.claim` span (index into the document's spans).
+    Statement { span: usize, range: TextRange },
+}
+
+impl Target {
+    pub fn range(&self) -> &TextRange {
+        match self {
+            Target::Entity { range, .. }
+            | Target::Source { range, .. }
+            | Target::Anchor { range, .. }
+            | Target::Claim { range, .. }
+            | Target::Date { range, .. }
+            | Target::Statement { range, .. } => range,
+        }
+    }
+}
+
+fn contains(range: &TextRange, offset: usize) -> bool {
+    range.start <= offset && offset <= range.end
+}
+
+/// What is at `offset` in `file`.
+pub fn target_at(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Target> {
+    match file {
+        FileRef::Article(i) => article_target(corpus, i, offset),
+        FileRef::Registry(f) => {
+            let e = corpus
+                .registry
+                .entities
+                .values()
+                .find(|e| e.file == f && contains(&e.range, offset));
+            if let Some(e) = e {
+                return Some(Target::Entity {
+                    id: e.id.clone(),
+                    range: e.range.clone(),
+                });
+            }
+            corpus
+                .registry
+                .claims
+                .values()
+                .find(|c| c.file == f && contains(&c.range, offset))
+                .map(|c| Target::Claim {
+                    name: c.name.clone(),
+                    range: c.range.clone(),
+                })
+        }
+        FileRef::Config => None,
+    }
+}
+
+fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
+    let a = corpus.articles.get(i)?;
+    let s = &a.summary;
+    if let Some(r) = s.refs.iter().find(|r| contains(&r.range, offset)) {
+        return Some(Target::Entity {
+            id: r.id.clone(),
+            range: r.range.clone(),
+        });
+    }
+    for r in s.sources.iter().chain(&s.derived_from) {
+        if contains(&r.source.range, offset) {
+            return Some(Target::Source {
+                id: r.source.value.clone(),
+                range: r.source.range.clone(),
+            });
+        }
+        if let Some(anchor) = &r.anchor
+            && contains(&anchor.range, offset)
+        {
+            return Some(Target::Anchor {
+                source: r.source.value.clone(),
+                anchor: anchor.value.clone(),
+                range: anchor.range.clone(),
+            });
+        }
+    }
+    if let Some(id) = &s.id_range
+        && contains(id, offset)
+    {
+        return Some(Target::Source {
+            id: s.id.clone(),
+            range: id.clone(),
+        });
+    }
+    if let Some(anchor) = s.anchors.iter().find(|x| contains(&x.range, offset)) {
+        return Some(Target::Anchor {
+            source: s.id.clone(),
+            anchor: anchor.value.clone(),
+            range: anchor.range.clone(),
+        });
+    }
+    if let Some(c) = s.claim_refs.iter().find(|c| contains(&c.range, offset)) {
+        return Some(Target::Claim {
+            name: c.value.clone(),
+            range: c.range.clone(),
+        });
+    }
+    // Inside span text: the innermost span decides.
+    let (index, span) = a
+        .doc
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(_, sp)| sp.range.start <= offset && offset < sp.range.end)
+        .last()?;
+    if let Some(e) = span.entities.first() {
+        return Some(Target::Entity {
+            id: e.value.clone(),
+            range: span.content.clone(),
+        });
+    }
+    match span.kind() {
+        Some("date") => Some(Target::Date {
+            span: index,
+            range: span.range.clone(),
+        }),
+        Some("quote" | "claim") => Some(Target::Statement {
+            span: index,
+            range: span.range.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The display name of an article: its title, else its id.
+pub fn article_label(corpus: &Corpus, i: usize) -> String {
+    let s = &corpus.articles[i].summary;
+    s.title.clone().unwrap_or_else(|| s.id.clone())
+}
+
+/// The outlet of article `i`, as the registry names it.
+pub fn outlet_of(corpus: &Corpus, i: usize) -> Option<String> {
+    let r = corpus.articles[i]
+        .summary
+        .refs
+        .iter()
+        .find(|r| r.role == RefRole::Outlet)?;
+    Some(
+        corpus
+            .registry
+            .entities
+            .get(&r.id)
+            .map_or_else(|| r.id.clone(), |e| e.display_name().to_string()),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -1,0 +1,173 @@
+//! Rename an entity, claim, source or anchor id everywhere: articles and
+//! registry. Prepare-rename tells the editor what is renamable.
+
+use super::{Location, Target, references, target_at};
+use crate::checks::FileRef;
+use crate::corpus::Corpus;
+use crate::syntax::TextRange;
+
+/// One text replacement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub file: FileRef,
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// The range and current name of what can be renamed at `offset`.
+pub fn prepare_rename(
+    corpus: &Corpus,
+    file: FileRef,
+    offset: usize,
+) -> Result<(TextRange, String), String> {
+    match target_at(corpus, file, offset) {
+        Some(Target::Entity { id, range }) => Ok((range, id)),
+        Some(Target::Claim { name, range }) => Ok((range, name)),
+        Some(Target::Anchor { anchor, range, .. }) => Ok((range, anchor)),
+        Some(Target::Source { id, range }) => {
+            let declared = corpus.index.sources.get(&id).into_iter().flatten().all(|&i| corpus.articles[i].summary.id_range.is_some());
+            if declared {
+                Ok((range, id))
+            } else {
+                Err(format!("`{id}` comes from a file name; set `id` in that article's front matter to rename it"))
+            }
+        }
+        _ => Err("nothing to rename here: place the cursor on an `@id`, a `claim=`, a source id or an `#anchor`".into()),
+    }
+}
+
+fn valid(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+pub fn rename(
+    corpus: &Corpus,
+    file: FileRef,
+    offset: usize,
+    new_name: &str,
+) -> Result<Vec<Edit>, String> {
+    let new_name = new_name.trim_start_matches(['@', '#']);
+    if !valid(new_name) {
+        return Err(format!(
+            "`{new_name}` is not a valid id: use letters, digits, `_` and `-`"
+        ));
+    }
+    prepare_rename(corpus, file, offset)?;
+    let target = target_at(corpus, file, offset).ok_or("nothing to rename here")?;
+    let locations: Vec<Location> = match &target {
+        Target::Entity { id, .. } => {
+            if corpus.registry.entities.contains_key(new_name) {
+                return Err(format!("`@{new_name}` already exists in the registry"));
+            }
+            let mut locs = references::entity(corpus, id, true);
+            // Claim authors in the registry: `author = "@id"`.
+            for c in corpus
+                .registry
+                .claims
+                .values()
+                .filter(|c| c.author.as_deref() == Some(&format!("@{id}")))
+            {
+                if let Some(text) = corpus.registry_files.get(c.file).map(|f| &f.text)
+                    && let Some(at) = text[c.range.end..].find(&format!("\"@{id}\""))
+                {
+                    let start = c.range.end + at + 2;
+                    locs.push(Location {
+                        file: FileRef::Registry(c.file),
+                        range: start..start + id.len(),
+                    });
+                }
+            }
+            locs
+        }
+        _ => references::references(corpus, file, offset, true),
+    };
+    let mut edits: Vec<Edit> = locations
+        .into_iter()
+        // A mention's text is not the id; only id occurrences change.
+        .filter(|l| match l.file {
+            FileRef::Article(i) => corpus.articles[i]
+                .text
+                .get(l.range.clone())
+                .is_some_and(valid),
+            _ => true,
+        })
+        .map(|l| Edit {
+            file: l.file,
+            range: l.range,
+            new_text: new_name.to_string(),
+        })
+        .collect();
+    edits.sort_by(|a, b| (a.file, a.range.start).cmp(&(b.file, b.range.start)));
+    edits.dedup();
+    Ok(edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::{prepare_rename, rename};
+    use crate::ide::test_support::{fixture, show};
+
+    const CORPUS: &str = r#"//- /a.news
++++
+outlet = "@ap"
++++
+[North Korea]{@prk} [“x”]{.quote by=@prk claim=c1}
+//- /b.news
+[Pyongyang]{@prk}
+//- /entities.toml
+[prk]
+name = "North Korea"
+[ap]
+name = "AP"
+[claims.c1]
+author = "@prk"
+"#;
+
+    #[test]
+    fn entity_everywhere_including_registry_and_authors() {
+        let (corpus, file, offset) = fixture(&CORPUS.replace("by=@prk", "by=@p$0rk"));
+        let edits = rename(&corpus, file, offset, "dprk").expect("renamable");
+        let shown: Vec<String> = edits
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} -> {}",
+                    show(
+                        &corpus,
+                        &crate::ide::Location {
+                            file: e.file,
+                            range: e.range.clone()
+                        }
+                    ),
+                    e.new_text
+                )
+            })
+            .collect();
+        expect![[r#"
+            a.news 38..41 "prk" -> dprk
+            a.news 64..67 "prk" -> dprk
+            b.news 13..16 "prk" -> dprk
+            entities.toml 1..4 "prk" -> dprk
+            entities.toml 67..70 "prk" -> dprk"#]]
+        .assert_eq(&shown.join("\n"));
+    }
+
+    #[test]
+    fn refuses_bad_names_and_existing_ids() {
+        let (corpus, file, offset) = fixture(&CORPUS.replace("by=@prk", "by=@p$0rk"));
+        assert!(rename(&corpus, file, offset, "has space").is_err());
+        assert!(rename(&corpus, file, offset, "ap").is_err());
+    }
+
+    #[test]
+    fn prepare_rejects_plain_text_and_stem_ids() {
+        let (corpus, file, offset) =
+            fixture(&CORPUS.replace("[Pyongyang]{@prk}", "[Pyongyang]{@prk} te$0xt"));
+        assert!(prepare_rename(&corpus, file, offset).is_err());
+    }
+}
