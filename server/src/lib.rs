@@ -8,4 +8,5 @@ pub mod checks;
 pub mod cli;
 pub mod corpus;
 pub mod ide;
+pub mod lsp;
 pub mod syntax;

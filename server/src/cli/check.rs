@@ -102,20 +102,7 @@ pub fn collect(paths: &[PathBuf], progress: bool) -> Outcome {
 }
 
 pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, &str)> {
-    match file {
-        FileRef::Article(i) => corpus
-            .articles
-            .get(i)
-            .map(|a| (a.path.as_path(), a.text.as_str())),
-        FileRef::Registry(i) => corpus
-            .registry_files
-            .get(i)
-            .map(|f| (f.path.as_path(), f.text.as_str())),
-        FileRef::Config => corpus
-            .config_file
-            .as_ref()
-            .map(|f| (f.path.as_path(), f.text.as_str())),
-    }
+    corpus.file_text(file)
 }
 
 pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) -> ExitCode {

@@ -72,6 +72,8 @@ pub enum Command {
     },
     /// List every rule with its code, default severity and summary.
     Rules,
+    /// Run the language server on standard input and output.
+    Lsp,
 }
 
 pub fn main() -> ExitCode {
@@ -96,6 +98,7 @@ pub fn main() -> ExitCode {
             out_dir,
         } => import(files, output, out_dir),
         Command::Strip { file, output } => strip(file, output),
+        Command::Lsp => crate::lsp::run(),
         Command::Rules => {
             for r in crate::checks::RULES {
                 println!("{:<26} {:<8} {}", r.code, r.severity.as_str(), r.summary);

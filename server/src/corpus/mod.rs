@@ -265,6 +265,98 @@ impl Corpus {
         corpus
     }
 
+    /// Which file `path` is, if it belongs to this corpus.
+    pub fn file_ref(&self, path: &Path) -> Option<crate::checks::FileRef> {
+        use crate::checks::FileRef;
+        if let Some(i) = self.articles.iter().position(|a| a.path == path) {
+            return Some(FileRef::Article(i));
+        }
+        if let Some(i) = self.registry_files.iter().position(|f| f.path == path) {
+            return Some(FileRef::Registry(i));
+        }
+        self.config_file
+            .as_ref()
+            .filter(|f| f.path == path)
+            .map(|_| FileRef::Config)
+    }
+
+    /// The path and text of a file.
+    pub fn file_text(&self, file: crate::checks::FileRef) -> Option<(&Path, &str)> {
+        use crate::checks::FileRef;
+        match file {
+            FileRef::Article(i) => self
+                .articles
+                .get(i)
+                .map(|a| (a.path.as_path(), a.text.as_str())),
+            FileRef::Registry(i) => self
+                .registry_files
+                .get(i)
+                .map(|f| (f.path.as_path(), f.text.as_str())),
+            FileRef::Config => self
+                .config_file
+                .as_ref()
+                .map(|f| (f.path.as_path(), f.text.as_str())),
+        }
+    }
+
+    /// True if `path` is in this corpus or would be (an article under the
+    /// root with a configured extension).
+    pub fn owns(&self, path: &Path) -> bool {
+        self.file_ref(path).is_some()
+            || (path.starts_with(&self.root) && has_extension(path, &self.config.extensions))
+    }
+
+    /// Replaces (or adds) the text of one file and re-derives only what
+    /// depends on it: that article's document and summary, or the registry,
+    /// then the index. A changed config reloads the corpus from disk,
+    /// keeping `overlay` (the editor's unsaved texts).
+    pub fn set_text(&mut self, path: &Path, text: String, overlay: &[(PathBuf, String)]) {
+        use crate::checks::FileRef;
+        match self.file_ref(path) {
+            Some(FileRef::Article(i)) => {
+                let plain = self.articles[i].plain;
+                self.articles[i] = article(path.to_path_buf(), text, plain);
+            }
+            Some(FileRef::Registry(i)) => {
+                self.registry_files[i].text = text;
+                self.reload_registry();
+            }
+            Some(FileRef::Config) => {
+                let root = self.root.clone();
+                let mut fresh = Corpus::load(&root, &[]);
+                for (p, t) in overlay {
+                    if p != path && fresh.owns(p) {
+                        fresh.set_text(p, t.clone(), &[]);
+                    }
+                }
+                if let Some(f) = &mut fresh.config_file {
+                    f.text = text.clone();
+                }
+                fresh.config = Config::parse(&text);
+                *self = fresh;
+            }
+            None => {
+                let plain = !has_extension(path, &self.config.extensions);
+                self.articles.push(article(path.to_path_buf(), text, plain));
+            }
+        }
+        self.index = Index::build(&self.articles);
+    }
+
+    /// Forgets a deleted article.
+    pub fn remove(&mut self, path: &Path) {
+        self.articles.retain(|a| a.path != path);
+        self.index = Index::build(&self.articles);
+    }
+
+    fn reload_registry(&mut self) {
+        let mut registry = Registry::default();
+        for (i, f) in self.registry_files.iter().enumerate() {
+            registry.load(i, &f.text);
+        }
+        self.registry = registry;
+    }
+
     /// A path relative to the current directory for display, or as given.
     pub fn display_path(path: &Path) -> String {
         let cwd = std::env::current_dir().ok();

@@ -1,0 +1,794 @@
+//! `newsmark lsp`: the language server over stdio. The only module that
+//! knows LSP: it keeps the editor's open documents (ropey), feeds their text
+//! into the corpus, converts positions, and turns `ide` and `checks` results
+//! into protocol types.
+
+mod convert;
+pub mod position;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use ropey::Rope;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::checks::{self, FileRef};
+use crate::corpus::{Corpus, find_root, read_text};
+use position::{Encoding, from_proto};
+
+/// Runs the server on stdin/stdout until the client says `exit`.
+pub fn run() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        let (service, socket) = LspService::new(Backend::new);
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    ExitCode::SUCCESS
+}
+
+/// An editor buffer.
+struct Open {
+    version: i32,
+    rope: Rope,
+}
+
+struct State {
+    encoding: Encoding,
+    roots: Vec<PathBuf>,
+    corpora: Vec<Corpus>,
+    open: HashMap<PathBuf, Open>,
+    /// Files that have diagnostics published (to clear them when fixed).
+    published: HashSet<PathBuf>,
+    /// Latest findings per file, for code actions and pull diagnostics.
+    findings: HashMap<PathBuf, Vec<checks::Diagnostic>>,
+    /// Bumped on every change; a scheduled check runs only if still current.
+    generation: u64,
+    debounce: Duration,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic while holding the lock would poison it; the data is still
+    // consistent (every update replaces whole values), so keep serving.
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn path_of(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+fn uri_of(path: &Path) -> Option<Uri> {
+    Uri::from_file_path(path)
+}
+
+fn unknown(uri: &Uri) -> Error {
+    Error::invalid_params(format!("unknown document {}", uri.as_str()))
+}
+
+impl State {
+    /// The corpus holding `path` (or that would hold it).
+    fn corpus_of(&self, path: &Path) -> Option<usize> {
+        self.corpora
+            .iter()
+            .position(|c| c.file_ref(path).is_some())
+            .or_else(|| self.corpora.iter().position(|c| c.owns(path)))
+    }
+
+    fn overlay(&self) -> Vec<(PathBuf, String)> {
+        self.open
+            .iter()
+            .map(|(p, o)| (p.clone(), o.rope.to_string()))
+            .collect()
+    }
+
+    /// Puts the editor's text of `path` into its corpus.
+    fn set_text(&mut self, path: &Path, text: String) {
+        let overlay = self.overlay();
+        let index = match self.corpus_of(path) {
+            Some(i) => i,
+            None => {
+                // A file outside every workspace folder: its own corpus.
+                let root = find_root(path);
+                self.corpora.push(Corpus::load(&root, &[]));
+                self.corpora.len() - 1
+            }
+        };
+        self.corpora[index].set_text(path, text, &overlay);
+    }
+
+    /// The rope of a file: the editor's buffer, else built from the text.
+    fn rope(&self, path: &Path, text: &str) -> Rope {
+        match self.open.get(path) {
+            Some(o) => o.rope.clone(),
+            None => Rope::from_str(text),
+        }
+    }
+
+    /// Resolves a request position: corpus, file and byte offset.
+    fn locate(&self, uri: &Uri, pos: Position) -> Option<(usize, FileRef, usize, Rope)> {
+        let path = path_of(uri)?;
+        let ci = self.corpus_of(&path)?;
+        let file = self.corpora[ci].file_ref(&path)?;
+        let (_, text) = self.corpora[ci].file_text(file)?;
+        let rope = self.rope(&path, text);
+        let offset = from_proto(&rope, pos, self.encoding);
+        Some((ci, file, offset, rope))
+    }
+
+    fn location(&self, ci: usize, loc: &crate::ide::Location) -> Option<Location> {
+        let (path, text) = self.corpora[ci].file_text(loc.file)?;
+        let rope = self.rope(path, text);
+        Some(Location::new(
+            uri_of(path)?,
+            position::range_to_proto(&rope, &loc.range, self.encoding),
+        ))
+    }
+
+    /// Runs every check and returns what to publish (clearing files whose
+    /// findings are gone).
+    fn diagnose(&mut self) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+        let mut out = Vec::new();
+        let mut now = HashSet::new();
+        let mut findings: HashMap<PathBuf, Vec<checks::Diagnostic>> = HashMap::new();
+        for corpus in &self.corpora {
+            for d in checks::check_corpus(corpus) {
+                if let Some((path, _)) = corpus.file_text(d.file) {
+                    findings.entry(path.to_path_buf()).or_default().push(d);
+                }
+            }
+        }
+        for corpus in &self.corpora {
+            let files = corpus
+                .articles
+                .iter()
+                .map(|a| a.path.clone())
+                .chain(corpus.registry_files.iter().map(|f| f.path.clone()))
+                .chain(corpus.config_file.iter().map(|f| f.path.clone()));
+            for path in files {
+                let list = findings.get(&path).map(Vec::as_slice).unwrap_or(&[]);
+                if list.is_empty() && !self.published.contains(&path) {
+                    continue;
+                }
+                let Some(file) = corpus.file_ref(&path) else {
+                    continue;
+                };
+                let Some((_, text)) = corpus.file_text(file) else {
+                    continue;
+                };
+                let rope = self.rope(&path, text);
+                let diags = list
+                    .iter()
+                    .filter_map(|d| convert::diagnostic(&rope, d, self.encoding, &path))
+                    .collect();
+                let Some(uri) = uri_of(&path) else { continue };
+                if !list.is_empty() {
+                    now.insert(path.clone());
+                }
+                out.push((uri, diags, self.open.get(&path).map(|o| o.version)));
+            }
+        }
+        self.published = now;
+        self.findings = findings;
+        out
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State {
+                encoding: Encoding::Utf16,
+                roots: Vec::new(),
+                corpora: Vec::new(),
+                open: HashMap::new(),
+                published: HashSet::new(),
+                findings: HashMap::new(),
+                generation: 0,
+                debounce: Duration::from_millis(200),
+            })),
+        }
+    }
+
+    /// Checks the corpus after the debounce, unless another change came in.
+    fn schedule(&self) {
+        let generation = {
+            let mut s = lock(&self.state);
+            s.generation += 1;
+            s.generation
+        };
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let debounce = lock(&state).debounce;
+            if !debounce.is_zero() {
+                tokio::time::sleep(debounce).await;
+            }
+            let work = state.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                let mut s = lock(&work);
+                (s.generation == generation).then(|| s.diagnose())
+            })
+            .await;
+            match result {
+                Ok(Some(batches)) => {
+                    for (uri, diags, version) in batches {
+                        client.publish_diagnostics(uri, diags, version).await;
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    client
+                        .log_message(MessageType::ERROR, format!("newsmark: a check failed: {e}"))
+                        .await
+                }
+            }
+        });
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let utf8 = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty()
+            && let Some(root) = params.root_uri.as_ref().and_then(path_of)
+        {
+            roots.push(root);
+        }
+        {
+            let mut s = lock(&self.state);
+            s.encoding = if utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            };
+            s.roots = roots;
+            if let Some(ms) = params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get("debounceMs"))
+                .and_then(serde_json::Value::as_u64)
+            {
+                s.debounce = Duration::from_millis(ms);
+            }
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "newsmark".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(if utf8 {
+                    PositionEncodingKind::UTF8
+                } else {
+                    PositionEncodingKind::UTF16
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(["@", ".", "=", "#", "{"].map(String::from).to_vec()),
+                    ..CompletionOptions::default()
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                diagnostic_provider: Some(DiagnosticServerCapabilities::Options(
+                    DiagnosticOptions {
+                        identifier: Some("newsmark".into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    },
+                )),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
+                ..ServerCapabilities::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let roots = lock(&self.state).roots.clone();
+        let token = ProgressToken::String("newsmark-indexing".into());
+        let created = self
+            .client
+            .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                token: token.clone(),
+            })
+            .await
+            .is_ok();
+        let progress = if created {
+            Some(
+                self.client
+                    .progress(token, "Indexing the corpus")
+                    .with_message(format!("{} folder(s)", roots.len()))
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let loaded = tokio::task::spawn_blocking(move || {
+            let mut seen = HashSet::new();
+            roots
+                .iter()
+                .map(|r| find_root(r))
+                .filter(|r| seen.insert(r.clone()))
+                .map(|r| Corpus::load(&r, &[]))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        let articles: usize = loaded.iter().map(|c| c.articles.len()).sum();
+        {
+            let mut s = lock(&self.state);
+            let overlay = s.overlay();
+            s.corpora = loaded;
+            for (p, t) in overlay {
+                s.set_text(&p, t);
+            }
+        }
+        if let Some(p) = progress {
+            p.finish_with_message(format!("{articles} articles")).await;
+        }
+        let watchers = vec![FileSystemWatcher {
+            glob_pattern: GlobPattern::String("**/*.{news,toml,txt}".into()),
+            kind: None,
+        }];
+        let registration = Registration {
+            id: "newsmark-watch".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            self.client
+                .log_message(
+                    MessageType::INFO,
+                    format!("newsmark: file watching not available: {e}"),
+                )
+                .await;
+        }
+        self.client
+            .log_message(
+                MessageType::INFO,
+                format!("newsmark: indexed {articles} articles"),
+            )
+            .await;
+        self.schedule();
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
+        {
+            let mut s = lock(&self.state);
+            let text = params.text_document.text;
+            s.open.insert(
+                path.clone(),
+                Open {
+                    version: params.text_document.version,
+                    rope: Rope::from_str(&text),
+                },
+            );
+            s.set_text(&path, text);
+        }
+        self.schedule();
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
+        let version = params.text_document.version;
+        let problem = {
+            let mut s = lock(&self.state);
+            let enc = s.encoding;
+            let Some(open) = s.open.get_mut(&path) else {
+                return;
+            };
+            if version <= open.version {
+                Some(format!(
+                    "newsmark: ignored a stale change (version {version} after {})",
+                    open.version
+                ))
+            } else {
+                let skipped = version > open.version + 1;
+                for change in params.content_changes {
+                    match change.range {
+                        Some(range) => {
+                            let start = from_proto(&open.rope, range.start, enc);
+                            let end = from_proto(&open.rope, range.end, enc).max(start);
+                            let (cs, ce) =
+                                (open.rope.byte_to_char(start), open.rope.byte_to_char(end));
+                            open.rope.remove(cs..ce);
+                            open.rope.insert(cs, &change.text);
+                        }
+                        None => open.rope = Rope::from_str(&change.text),
+                    }
+                }
+                open.version = version;
+                let text = open.rope.to_string();
+                s.set_text(&path, text);
+                skipped.then(|| {
+                    format!(
+                        "newsmark: versions skipped before {version}; applied the change as sent"
+                    )
+                })
+            }
+        };
+        if let Some(p) = problem {
+            self.client.log_message(MessageType::WARNING, p).await;
+        }
+        self.schedule();
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
+        {
+            let mut s = lock(&self.state);
+            s.open.remove(&path);
+            // The file on disk is the truth again.
+            match read_text(&path) {
+                Ok(text) => s.set_text(&path, text),
+                Err(_) => {
+                    if let Some(ci) = s.corpus_of(&path) {
+                        s.corpora[ci].remove(&path);
+                    }
+                }
+            }
+        }
+        self.schedule();
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        {
+            let mut s = lock(&self.state);
+            for change in params.changes {
+                let Some(path) = path_of(&change.uri) else {
+                    continue;
+                };
+                if s.open.contains_key(&path) {
+                    continue;
+                }
+                if change.typ == FileChangeType::DELETED {
+                    if let Some(ci) = s.corpus_of(&path) {
+                        s.corpora[ci].remove(&path);
+                    }
+                    continue;
+                }
+                let owned = s
+                    .corpus_of(&path)
+                    .is_some_and(|ci| s.corpora[ci].owns(&path));
+                if !owned {
+                    continue;
+                }
+                match read_text(&path) {
+                    Ok(text) => s.set_text(&path, text),
+                    Err(e) => {
+                        if let Some(ci) = s.corpus_of(&path) {
+                            s.corpora[ci].remove(&path);
+                        }
+                        let message = format!("newsmark: {}: {}", path.display(), e.message);
+                        let client = self.client.clone();
+                        tokio::spawn(async move {
+                            client.log_message(MessageType::WARNING, message).await
+                        });
+                    }
+                }
+            }
+        }
+        self.schedule();
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let s = lock(&self.state);
+        let (ci, file, offset, rope) = s
+            .locate(&p.text_document.uri, p.position)
+            .ok_or_else(|| unknown(&p.text_document.uri))?;
+        Ok(
+            crate::ide::hover::hover(&s.corpora[ci], file, offset).map(|h| Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(position::range_to_proto(&rope, &h.range, s.encoding)),
+            }),
+        )
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let s = lock(&self.state);
+        let (ci, file, offset, _) = s
+            .locate(&p.text_document.uri, p.position)
+            .ok_or_else(|| unknown(&p.text_document.uri))?;
+        let locs: Vec<Location> = crate::ide::definition::definition(&s.corpora[ci], file, offset)
+            .iter()
+            .filter_map(|l| s.location(ci, l))
+            .collect();
+        Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let s = lock(&self.state);
+        let (ci, file, offset, _) = s
+            .locate(&p.text_document.uri, p.position)
+            .ok_or_else(|| unknown(&p.text_document.uri))?;
+        let locs = crate::ide::references::references(
+            &s.corpora[ci],
+            file,
+            offset,
+            params.context.include_declaration,
+        );
+        Ok(Some(
+            locs.iter().filter_map(|l| s.location(ci, l)).collect(),
+        ))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let s = lock(&self.state);
+        let (ci, file, offset, rope) = s
+            .locate(&params.text_document.uri, params.position)
+            .ok_or_else(|| unknown(&params.text_document.uri))?;
+        match crate::ide::rename::prepare_rename(&s.corpora[ci], file, offset) {
+            Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                range: position::range_to_proto(&rope, &range, s.encoding),
+                placeholder,
+            })),
+            Err(message) => Err(Error::invalid_params(message)),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let s = lock(&self.state);
+        let (ci, file, offset, _) = s
+            .locate(&p.text_document.uri, p.position)
+            .ok_or_else(|| unknown(&p.text_document.uri))?;
+        let edits = crate::ide::rename::rename(&s.corpora[ci], file, offset, &params.new_name)
+            .map_err(Error::invalid_params)?;
+        let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+        for e in edits {
+            if let Some(loc) = s.location(
+                ci,
+                &crate::ide::Location {
+                    file: e.file,
+                    range: e.range,
+                },
+            ) {
+                changes
+                    .entry(loc.uri)
+                    .or_default()
+                    .push(TextEdit::new(loc.range, e.new_text));
+            }
+        }
+        Ok(Some(WorkspaceEdit {
+            changes: Some(changes),
+            ..WorkspaceEdit::default()
+        }))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let s = lock(&self.state);
+        let (ci, file, offset, rope) = s
+            .locate(&p.text_document.uri, p.position)
+            .ok_or_else(|| unknown(&p.text_document.uri))?;
+        let items = crate::ide::completion::completions(&s.corpora[ci], file, offset);
+        Ok(Some(CompletionResponse::Array(
+            items
+                .iter()
+                .map(|i| convert::completion(&rope, i, s.encoding))
+                .collect(),
+        )))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let s = lock(&self.state);
+        let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
+        let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
+        let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
+        let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
+        let rope = s.rope(&path, text);
+        let start = from_proto(&rope, params.range.start, s.encoding);
+        let end = from_proto(&rope, params.range.end, s.encoding);
+        let findings = s.findings.get(&path).map(Vec::as_slice).unwrap_or(&[]);
+        let actions = convert::code_actions(
+            &s.corpora[ci],
+            &uri,
+            &rope,
+            s.encoding,
+            findings,
+            start..end,
+        );
+        Ok(Some(actions))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let s = lock(&self.state);
+        let (ci, file, _, rope) = s
+            .locate(&uri, Position::new(0, 0))
+            .ok_or_else(|| unknown(&uri))?;
+        let FileRef::Article(i) = file else {
+            return Ok(None);
+        };
+        let symbols = crate::ide::symbols::document_symbols(&s.corpora[ci], i)
+            .iter()
+            .map(|sym| convert::document_symbol(&rope, sym, s.encoding))
+            .collect();
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let s = lock(&self.state);
+        let mut out = Vec::new();
+        for ci in 0..s.corpora.len() {
+            for (sym, loc) in crate::ide::symbols::workspace_symbols(&s.corpora[ci], &params.query)
+            {
+                if let Some(location) = s.location(ci, &loc) {
+                    out.push(convert::symbol_information(&sym, location));
+                }
+            }
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let uri = params.text_document.uri;
+        let s = lock(&self.state);
+        let (ci, file, _, rope) = s
+            .locate(&uri, Position::new(0, 0))
+            .ok_or_else(|| unknown(&uri))?;
+        let FileRef::Article(i) = file else {
+            return Ok(None);
+        };
+        let a = &s.corpora[ci].articles[i];
+        Ok(Some(convert::folding(&rope, a, s.encoding)))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri;
+        let s = lock(&self.state);
+        let (ci, file, _, rope) = s
+            .locate(&uri, Position::new(0, 0))
+            .ok_or_else(|| unknown(&uri))?;
+        let FileRef::Article(i) = file else {
+            return Ok(None);
+        };
+        Ok(Some(convert::inlay_hints(
+            &rope,
+            &s.corpora[ci].articles[i],
+            s.encoding,
+        )))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let s = lock(&self.state);
+        let (ci, file, _, rope) = s
+            .locate(&uri, Position::new(0, 0))
+            .ok_or_else(|| unknown(&uri))?;
+        Ok(Some(convert::code_lenses(
+            &s.corpora[ci],
+            file,
+            &rope,
+            s.encoding,
+        )))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let mut s = lock(&self.state);
+        let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
+        s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
+        s.diagnose();
+        let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
+        let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
+        let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
+        let rope = s.rope(&path, text);
+        let items = s
+            .findings
+            .get(&path)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|d| convert::diagnostic(&rope, d, s.encoding, &path))
+            .collect();
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+}
