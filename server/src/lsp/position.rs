@@ -93,7 +93,13 @@ mod tests {
         let text = "한국 said\r\n“🇰🇷” é\u{301}\rthird\nlast";
         let rope = Rope::from_str(text);
         for enc in [Encoding::Utf8, Encoding::Utf16] {
-            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            // Every char boundary except between `\r` and `\n` (not a
+            // position LSP can name).
+            for (offset, _) in text
+                .char_indices()
+                .chain([(text.len(), ' ')])
+                .filter(|(o, _)| !text[..*o].ends_with('\r') || !text[*o..].starts_with('\n'))
+            {
                 let pos = to_proto(&rope, offset, enc);
                 assert_eq!(
                     from_proto(&rope, pos, enc),
