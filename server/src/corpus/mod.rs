@@ -168,7 +168,38 @@ pub fn article(path: PathBuf, text: String, plain: bool) -> Article {
     }
 }
 
+/// An article from an already parsed tree (the editor's incremental parse).
+pub fn article_from_tree(path: PathBuf, text: String, tree: &tree_sitter::Tree) -> Article {
+    let doc = Document::from_tree(&text, tree);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let summary = Summary::of(&doc, &stem);
+    Article {
+        path,
+        text,
+        doc,
+        summary,
+        plain: false,
+    }
+}
+
 impl Corpus {
+    /// Replaces an article with one parsed from `tree` (only for `.news`
+    /// articles; anything else goes through [`Corpus::set_text`]). Returns
+    /// false when the file is not such an article.
+    pub fn set_parsed(&mut self, path: &Path, text: String, tree: &tree_sitter::Tree) -> bool {
+        match self.file_ref(path) {
+            Some(crate::checks::FileRef::Article(i)) if !self.articles[i].plain => {
+                self.articles[i] = article_from_tree(path.to_path_buf(), text, tree);
+                self.index = Index::build(&self.articles);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Loads the corpus rooted at `root`: every file with a configured
     /// extension, plus `extra` files named explicitly (read as plain text when
     /// their extension is not a configured one).

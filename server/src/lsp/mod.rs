@@ -42,10 +42,71 @@ pub fn run() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// An editor buffer.
+/// An editor buffer, with its syntax tree kept up to date incrementally.
 struct Open {
     version: i32,
     rope: Rope,
+    parser: tree_sitter::Parser,
+    tree: Option<tree_sitter::Tree>,
+}
+
+impl Open {
+    fn new(version: i32, text: &str) -> Open {
+        let mut parser = crate::syntax::parser();
+        let tree = parser.parse(text, None);
+        Open {
+            version,
+            rope: Rope::from_str(text),
+            parser,
+            tree,
+        }
+    }
+
+    /// The tree-sitter point (row, byte column) of a byte offset.
+    fn point(rope: &Rope, byte: usize) -> tree_sitter::Point {
+        let line = rope.byte_to_line(byte);
+        tree_sitter::Point {
+            row: line,
+            column: byte - rope.line_to_byte(line),
+        }
+    }
+
+    /// Applies one change to the rope and records it in the tree.
+    fn edit(&mut self, start: usize, end: usize, new_text: &str) {
+        let start_position = Open::point(&self.rope, start);
+        let old_end_position = Open::point(&self.rope, end);
+        let (cs, ce) = (self.rope.byte_to_char(start), self.rope.byte_to_char(end));
+        self.rope.remove(cs..ce);
+        self.rope.insert(cs, new_text);
+        let new_end = start + new_text.len();
+        let new_end_position = Open::point(&self.rope, new_end);
+        if let Some(tree) = &mut self.tree {
+            tree.edit(&tree_sitter::InputEdit {
+                start_byte: start,
+                old_end_byte: end,
+                new_end_byte: new_end,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
+    }
+
+    /// Re-parses, reusing the edited tree and reading the rope's chunks.
+    fn reparse(&mut self) {
+        let rope = &self.rope;
+        let len = rope.len_bytes();
+        let mut read = |byte: usize, _: tree_sitter::Point| -> &[u8] {
+            if byte >= len {
+                return &[];
+            }
+            let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
+            &chunk.as_bytes()[byte - chunk_start..]
+        };
+        self.tree = self
+            .parser
+            .parse_with_options(&mut read, self.tree.as_ref(), None);
+    }
 }
 
 struct State {
@@ -429,13 +490,8 @@ impl LanguageServer for Backend {
         {
             let mut s = lock(&self.state);
             let text = params.text_document.text;
-            s.open.insert(
-                path.clone(),
-                Open {
-                    version: params.text_document.version,
-                    rope: Rope::from_str(&text),
-                },
-            );
+            s.open
+                .insert(path.clone(), Open::new(params.text_document.version, &text));
             s.set_text(&path, text);
         }
         self.schedule();
@@ -464,17 +520,25 @@ impl LanguageServer for Backend {
                         Some(range) => {
                             let start = from_proto(&open.rope, range.start, enc);
                             let end = from_proto(&open.rope, range.end, enc).max(start);
-                            let (cs, ce) =
-                                (open.rope.byte_to_char(start), open.rope.byte_to_char(end));
-                            open.rope.remove(cs..ce);
-                            open.rope.insert(cs, &change.text);
+                            open.edit(start, end, &change.text);
                         }
-                        None => open.rope = Rope::from_str(&change.text),
+                        None => {
+                            open.rope = Rope::from_str(&change.text);
+                            open.tree = None;
+                        }
                     }
                 }
+                open.reparse();
                 open.version = version;
                 let text = open.rope.to_string();
-                s.set_text(&path, text);
+                let tree = open.tree.clone();
+                let parsed = match (tree, s.corpus_of(&path)) {
+                    (Some(tree), Some(ci)) => s.corpora[ci].set_parsed(&path, text.clone(), &tree),
+                    _ => false,
+                };
+                if !parsed {
+                    s.set_text(&path, text);
+                }
                 skipped.then(|| {
                     format!(
                         "newsmark: versions skipped before {version}; applied the change as sent"
@@ -502,6 +566,40 @@ impl LanguageServer for Backend {
                     if let Some(ci) = s.corpus_of(&path) {
                         s.corpora[ci].remove(&path);
                     }
+                }
+            }
+        }
+        self.schedule();
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        let removed: Vec<PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        let loaded = tokio::task::spawn_blocking(move || {
+            added
+                .iter()
+                .map(|r| Corpus::load(&find_root(r), &[]))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        {
+            let mut s = lock(&self.state);
+            s.corpora
+                .retain(|c| !removed.iter().any(|r| c.root.starts_with(r)));
+            for c in loaded {
+                if !s.corpora.iter().any(|x| x.root == c.root) {
+                    s.corpora.push(c);
                 }
             }
         }
@@ -790,5 +888,44 @@ impl LanguageServer for Backend {
                 },
             }),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Open;
+
+    /// Edits applied through `Open` (rope + `Tree::edit` + incremental
+    /// re-parse) give the same tree and text as a fresh parse.
+    #[test]
+    fn incremental_reparse_equals_fresh_parse() {
+        let start = "+++\nid = \"a\"\n+++\n[North Korea]{@prk} said on Thursday.\n\n“한국” quote\n";
+        let mut open = Open::new(1, start);
+        let edits: &[(&str, &str)] = &[
+            ("Thursday", "[Thursday]{.date when=2022-09-22}"),
+            ("said", "[said"),
+            ("[said", "said"),
+            ("“한국”", "[“한국”]{.quote by=@prk}"),
+            ("id = \"a\"", "id = \"b\"\npublished = 2022-09-22"),
+            ("\n\n", "\r\n\r\n{~~src950s~>1950s~~} "),
+        ];
+        for (from, to) in edits {
+            let text = open.rope.to_string();
+            let at = text.find(from).expect("edit target");
+            open.edit(at, at + from.len(), to);
+            open.reparse();
+            let text = open.rope.to_string();
+            let fresh = crate::syntax::parse_tree(&text);
+            let tree = open.tree.as_ref().expect("tree");
+            assert_eq!(
+                tree.root_node().to_sexp(),
+                fresh.root_node().to_sexp(),
+                "after {from:?} -> {to:?}"
+            );
+            assert_eq!(
+                tree.root_node().byte_range(),
+                fresh.root_node().byte_range()
+            );
+        }
     }
 }
