@@ -149,8 +149,7 @@ fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
         .spans
         .iter()
         .enumerate()
-        .filter(|(_, sp)| sp.range.start <= offset && offset < sp.range.end)
-        .last()?;
+        .rfind(|(_, sp)| sp.range.start <= offset && offset < sp.range.end)?;
     if let Some(e) = span.entities.first() {
         return Some(Target::Entity {
             id: e.value.clone(),

@@ -100,7 +100,7 @@ pub fn rename(
             new_text: new_name.to_string(),
         })
         .collect();
-    edits.sort_by(|a, b| (a.file, a.range.start).cmp(&(b.file, b.range.start)));
+    edits.sort_by_key(|e| (e.file, e.range.start));
     edits.dedup();
     Ok(edits)
 }

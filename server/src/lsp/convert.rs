@@ -297,3 +297,70 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef, rope: &Rope, enc: Encoding) -
         FileRef::Config => Vec::new(),
     }
 }
+
+/// The semantic token types, in legend order.
+pub const TOKEN_TYPES: &[SemanticTokenType] = &[
+    SemanticTokenType::VARIABLE,
+    SemanticTokenType::TYPE,
+    SemanticTokenType::PROPERTY,
+    SemanticTokenType::STRING,
+    SemanticTokenType::KEYWORD,
+    SemanticTokenType::COMMENT,
+    SemanticTokenType::MACRO,
+];
+
+/// Semantic tokens for an article's attributes and CriticMarkup markers:
+/// entity ids, kinds, keys, values, flags, anchors.
+pub fn semantic_tokens(rope: &Rope, a: &Article, enc: Encoding) -> Vec<SemanticToken> {
+    let mut raw: Vec<(usize, usize, u32)> = Vec::new();
+    for s in &a.doc.spans {
+        for e in &s.entities {
+            raw.push((e.range.start.saturating_sub(1), e.range.end, 0));
+        }
+        if let Some(k) = &s.kind {
+            raw.push((k.range.start.saturating_sub(1), k.range.end, 1));
+        }
+        for p in &s.properties {
+            raw.push((p.key.range.start, p.key.range.end, 2));
+            raw.push((p.value.range.start, p.value.range.end, 3));
+        }
+        for f in &s.flags {
+            raw.push((f.range.start, f.range.end, 4));
+        }
+        for x in &s.anchors {
+            raw.push((x.range.start.saturating_sub(1), x.range.end, 6));
+        }
+    }
+    for c in &a.doc.critics {
+        if let Some(r) = &c.replacement {
+            raw.push((r.start, r.end, 5));
+        }
+    }
+    raw.sort();
+    let mut out = Vec::new();
+    let (mut last_line, mut last_col) = (0u32, 0u32);
+    for (start, end, ty) in raw {
+        let s = to_proto(rope, start, enc);
+        let e = to_proto(rope, end, enc);
+        // Tokens do not cross lines.
+        if s.line != e.line || e.character <= s.character {
+            continue;
+        }
+        let delta_line = s.line - last_line;
+        let delta_start = if delta_line == 0 {
+            s.character - last_col
+        } else {
+            s.character
+        };
+        out.push(SemanticToken {
+            delta_line,
+            delta_start,
+            length: e.character - s.character,
+            token_type: ty,
+            token_modifiers_bitset: 0,
+        });
+        last_line = s.line;
+        last_col = s.character;
+    }
+    out
+}
