@@ -80,12 +80,15 @@ module.exports = grammar({
     ),
     span_content: $ => repeat1($._inline),
 
+    // Attributes are separated by spaces and at most one line break, so an
+    // unclosed block stops at the paragraph's end.
     attributes: $ => seq(
       '{',
-      repeat(choice($._attribute_space, $._attribute)),
+      optional($._attribute_space),
+      repeat(seq($._attribute, optional($._attribute_space))),
       '}',
     ),
-    _attribute_space: _ => /[ \t\r\n]+/,
+    _attribute_space: _ => choice(/[ \t]+/, /[ \t]*\r?\n[ \t]*/),
     _attribute: $ => choice($.entity_ref, $.kind, $.anchor, $.property, $.flag),
     entity_ref: _ => token(seq('@', ID)),
     kind: _ => token(seq('.', /[A-Za-z][A-Za-z0-9_-]*/)),

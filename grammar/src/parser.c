@@ -7,11 +7,11 @@
 #endif
 
 #define LANGUAGE_VERSION 14
-#define STATE_COUNT 119
+#define STATE_COUNT 127
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 66
+#define SYMBOL_COUNT 68
 #define ALIAS_COUNT 2
-#define TOKEN_COUNT 41
+#define TOKEN_COUNT 42
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 9
 #define MAX_ALIAS_SEQUENCE_LENGTH 5
@@ -32,61 +32,63 @@ enum ts_symbol_identifiers {
   anon_sym_LBRACK = 10,
   anon_sym_RBRACK = 11,
   anon_sym_RBRACE = 12,
-  sym__attribute_space = 13,
-  sym_entity_ref = 14,
-  sym_kind = 15,
-  sym_anchor = 16,
-  anon_sym_EQ = 17,
-  sym__word = 18,
-  sym_string = 19,
-  sym_value = 20,
-  anon_sym_LBRACE_TILDE_TILDE = 21,
-  anon_sym_TILDE_GT = 22,
-  anon_sym_TILDE_TILDE_RBRACE = 23,
-  aux_sym__sub_text_token1 = 24,
-  anon_sym_TILDE = 25,
-  anon_sym_LBRACE_GT_GT = 26,
-  anon_sym_LT_LT_RBRACE = 27,
-  aux_sym__comment_text_token1 = 28,
-  anon_sym_LT = 29,
-  anon_sym_LBRACE_EQ_EQ = 30,
-  anon_sym_EQ_EQ_RBRACE = 31,
-  aux_sym__highlight_text_token1 = 32,
-  anon_sym_LBRACE_PLUS_PLUS = 33,
-  anon_sym_PLUS_PLUS_RBRACE = 34,
-  aux_sym__insertion_text_token1 = 35,
-  anon_sym_PLUS = 36,
-  anon_sym_LBRACE_DASH_DASH = 37,
-  anon_sym_DASH_DASH_RBRACE = 38,
-  aux_sym__deletion_text_token1 = 39,
-  anon_sym_DASH = 40,
-  sym_document = 41,
-  sym_front_matter = 42,
-  sym_front_matter_content = 43,
-  sym_paragraph = 44,
-  sym__inline = 45,
-  sym_span = 46,
-  sym_span_content = 47,
-  sym_attributes = 48,
-  sym__attribute = 49,
-  sym_property = 50,
-  sym_flag = 51,
-  sym_correction = 52,
-  aux_sym__sub_text = 53,
-  sym_comment = 54,
-  aux_sym__comment_text = 55,
-  sym_highlight = 56,
-  aux_sym__highlight_text = 57,
-  sym_insertion = 58,
-  aux_sym__insertion_text = 59,
-  sym_deletion = 60,
-  aux_sym__deletion_text = 61,
-  aux_sym_document_repeat1 = 62,
-  aux_sym_front_matter_content_repeat1 = 63,
-  aux_sym_paragraph_repeat1 = 64,
-  aux_sym_attributes_repeat1 = 65,
-  alias_sym_critic_text = 66,
-  alias_sym_key = 67,
+  aux_sym__attribute_space_token1 = 13,
+  aux_sym__attribute_space_token2 = 14,
+  sym_entity_ref = 15,
+  sym_kind = 16,
+  sym_anchor = 17,
+  anon_sym_EQ = 18,
+  sym__word = 19,
+  sym_string = 20,
+  sym_value = 21,
+  anon_sym_LBRACE_TILDE_TILDE = 22,
+  anon_sym_TILDE_GT = 23,
+  anon_sym_TILDE_TILDE_RBRACE = 24,
+  aux_sym__sub_text_token1 = 25,
+  anon_sym_TILDE = 26,
+  anon_sym_LBRACE_GT_GT = 27,
+  anon_sym_LT_LT_RBRACE = 28,
+  aux_sym__comment_text_token1 = 29,
+  anon_sym_LT = 30,
+  anon_sym_LBRACE_EQ_EQ = 31,
+  anon_sym_EQ_EQ_RBRACE = 32,
+  aux_sym__highlight_text_token1 = 33,
+  anon_sym_LBRACE_PLUS_PLUS = 34,
+  anon_sym_PLUS_PLUS_RBRACE = 35,
+  aux_sym__insertion_text_token1 = 36,
+  anon_sym_PLUS = 37,
+  anon_sym_LBRACE_DASH_DASH = 38,
+  anon_sym_DASH_DASH_RBRACE = 39,
+  aux_sym__deletion_text_token1 = 40,
+  anon_sym_DASH = 41,
+  sym_document = 42,
+  sym_front_matter = 43,
+  sym_front_matter_content = 44,
+  sym_paragraph = 45,
+  sym__inline = 46,
+  sym_span = 47,
+  sym_span_content = 48,
+  sym_attributes = 49,
+  sym__attribute_space = 50,
+  sym__attribute = 51,
+  sym_property = 52,
+  sym_flag = 53,
+  sym_correction = 54,
+  aux_sym__sub_text = 55,
+  sym_comment = 56,
+  aux_sym__comment_text = 57,
+  sym_highlight = 58,
+  aux_sym__highlight_text = 59,
+  sym_insertion = 60,
+  aux_sym__insertion_text = 61,
+  sym_deletion = 62,
+  aux_sym__deletion_text = 63,
+  aux_sym_document_repeat1 = 64,
+  aux_sym_front_matter_content_repeat1 = 65,
+  aux_sym_paragraph_repeat1 = 66,
+  aux_sym_attributes_repeat1 = 67,
+  alias_sym_critic_text = 68,
+  alias_sym_key = 69,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -103,7 +105,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_LBRACK] = "[",
   [anon_sym_RBRACK] = "]",
   [anon_sym_RBRACE] = "}",
-  [sym__attribute_space] = "_attribute_space",
+  [aux_sym__attribute_space_token1] = "_attribute_space_token1",
+  [aux_sym__attribute_space_token2] = "_attribute_space_token2",
   [sym_entity_ref] = "entity_ref",
   [sym_kind] = "kind",
   [sym_anchor] = "anchor",
@@ -139,6 +142,7 @@ static const char * const ts_symbol_names[] = {
   [sym_span] = "span",
   [sym_span_content] = "span_content",
   [sym_attributes] = "attributes",
+  [sym__attribute_space] = "_attribute_space",
   [sym__attribute] = "_attribute",
   [sym_property] = "property",
   [sym_flag] = "flag",
@@ -174,7 +178,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_LBRACK] = anon_sym_LBRACK,
   [anon_sym_RBRACK] = anon_sym_RBRACK,
   [anon_sym_RBRACE] = anon_sym_RBRACE,
-  [sym__attribute_space] = sym__attribute_space,
+  [aux_sym__attribute_space_token1] = aux_sym__attribute_space_token1,
+  [aux_sym__attribute_space_token2] = aux_sym__attribute_space_token2,
   [sym_entity_ref] = sym_entity_ref,
   [sym_kind] = sym_kind,
   [sym_anchor] = sym_anchor,
@@ -210,6 +215,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_span] = sym_span,
   [sym_span_content] = sym_span_content,
   [sym_attributes] = sym_attributes,
+  [sym__attribute_space] = sym__attribute_space,
   [sym__attribute] = sym__attribute,
   [sym_property] = sym_property,
   [sym_flag] = sym_flag,
@@ -284,9 +290,13 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [sym__attribute_space] = {
+  [aux_sym__attribute_space_token1] = {
     .visible = false,
-    .named = true,
+    .named = false,
+  },
+  [aux_sym__attribute_space_token2] = {
+    .visible = false,
+    .named = false,
   },
   [sym_entity_ref] = {
     .visible = true,
@@ -426,6 +436,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym_attributes] = {
     .visible = true,
+    .named = true,
+  },
+  [sym__attribute_space] = {
+    .visible = false,
     .named = true,
   },
   [sym__attribute] = {
@@ -625,10 +639,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [9] = 9,
   [10] = 10,
   [11] = 11,
-  [12] = 3,
+  [12] = 4,
   [13] = 13,
-  [14] = 14,
-  [15] = 9,
+  [14] = 6,
+  [15] = 15,
   [16] = 16,
   [17] = 17,
   [18] = 18,
@@ -648,34 +662,34 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [32] = 32,
   [33] = 33,
   [34] = 34,
-  [35] = 27,
-  [36] = 16,
-  [37] = 18,
-  [38] = 19,
-  [39] = 17,
-  [40] = 20,
-  [41] = 22,
-  [42] = 23,
-  [43] = 24,
-  [44] = 25,
-  [45] = 26,
-  [46] = 31,
-  [47] = 28,
-  [48] = 29,
-  [49] = 30,
-  [50] = 32,
-  [51] = 33,
-  [52] = 52,
-  [53] = 53,
-  [54] = 54,
-  [55] = 52,
-  [56] = 54,
+  [35] = 35,
+  [36] = 22,
+  [37] = 17,
+  [38] = 38,
+  [39] = 16,
+  [40] = 34,
+  [41] = 26,
+  [42] = 24,
+  [43] = 21,
+  [44] = 19,
+  [45] = 18,
+  [46] = 20,
+  [47] = 23,
+  [48] = 25,
+  [49] = 27,
+  [50] = 29,
+  [51] = 30,
+  [52] = 33,
+  [53] = 31,
+  [54] = 32,
+  [55] = 38,
+  [56] = 56,
   [57] = 57,
   [58] = 58,
-  [59] = 59,
+  [59] = 57,
   [60] = 60,
-  [61] = 61,
-  [62] = 62,
+  [61] = 56,
+  [62] = 60,
   [63] = 63,
   [64] = 64,
   [65] = 65,
@@ -688,50 +702,58 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [72] = 72,
   [73] = 73,
   [74] = 74,
-  [75] = 73,
-  [76] = 71,
+  [75] = 75,
+  [76] = 76,
   [77] = 77,
   [78] = 78,
-  [79] = 79,
-  [80] = 80,
+  [79] = 68,
+  [80] = 77,
   [81] = 81,
-  [82] = 61,
-  [83] = 65,
-  [84] = 67,
-  [85] = 68,
-  [86] = 63,
-  [87] = 87,
-  [88] = 80,
-  [89] = 62,
-  [90] = 64,
-  [91] = 72,
-  [92] = 74,
-  [93] = 66,
-  [94] = 69,
-  [95] = 60,
+  [82] = 82,
+  [83] = 83,
+  [84] = 84,
+  [85] = 85,
+  [86] = 86,
+  [87] = 74,
+  [88] = 81,
+  [89] = 89,
+  [90] = 69,
+  [91] = 83,
+  [92] = 84,
+  [93] = 70,
+  [94] = 94,
+  [95] = 71,
   [96] = 96,
-  [97] = 97,
-  [98] = 98,
-  [99] = 99,
-  [100] = 100,
-  [101] = 101,
-  [102] = 102,
+  [97] = 78,
+  [98] = 94,
+  [99] = 73,
+  [100] = 89,
+  [101] = 72,
+  [102] = 86,
   [103] = 103,
   [104] = 104,
   [105] = 105,
-  [106] = 103,
+  [106] = 106,
   [107] = 107,
   [108] = 108,
   [109] = 109,
-  [110] = 109,
+  [110] = 110,
   [111] = 111,
   [112] = 112,
-  [113] = 112,
+  [113] = 113,
   [114] = 114,
-  [115] = 115,
+  [115] = 112,
   [116] = 116,
   [117] = 117,
-  [118] = 116,
+  [118] = 118,
+  [119] = 117,
+  [120] = 120,
+  [121] = 118,
+  [122] = 122,
+  [123] = 123,
+  [124] = 124,
+  [125] = 125,
+  [126] = 124,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -739,293 +761,289 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(40);
+      if (eof) ADVANCE(41);
       ADVANCE_MAP(
-        '\n', 53,
+        '\n', 54,
         '\r', 1,
-        '"', 13,
-        '#', 34,
-        '+', 84,
-        '-', 88,
-        '.', 33,
-        '<', 77,
-        '=', 63,
-        '@', 35,
-        '[', 55,
-        '\\', 47,
-        ']', 56,
-        '{', 46,
-        '}', 57,
-        '~', 72,
+        '"', 15,
+        '#', 35,
+        '+', 87,
+        '-', 91,
+        '.', 34,
+        '<', 80,
+        '=', 66,
+        '@', 36,
+        '[', 56,
+        '\\', 48,
+        ']', 57,
+        '{', 47,
+        '}', 58,
+        '~', 75,
+        '\t', 60,
+        ' ', 60,
       );
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(64);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(67);
       END_STATE();
     case 1:
-      if (lookahead == '\n') ADVANCE(53);
+      if (lookahead == '\n') ADVANCE(54);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(44);
+      if (lookahead == '\n') ADVANCE(45);
       END_STATE();
     case 3:
-      if (lookahead == '\n') ADVANCE(44);
+      if (lookahead == '\n') ADVANCE(45);
       if (lookahead == '\r') ADVANCE(2);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(3);
       END_STATE();
     case 4:
-      if (lookahead == '\n') ADVANCE(42);
+      if (lookahead == '\n') ADVANCE(43);
       END_STATE();
     case 5:
-      if (lookahead == '\n') ADVANCE(42);
+      if (lookahead == '\n') ADVANCE(43);
       if (lookahead == '\r') ADVANCE(4);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(5);
       END_STATE();
     case 6:
-      if (lookahead == '\n') ADVANCE(52);
+      if (lookahead == '\n') ADVANCE(53);
       END_STATE();
     case 7:
-      if (lookahead == '\n') ADVANCE(43);
+      if (lookahead == '\n') ADVANCE(61);
       END_STATE();
     case 8:
-      if (lookahead == '\n') ADVANCE(43);
-      if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == '+') ADVANCE(41);
-      if (lookahead != 0) ADVANCE(11);
+      ADVANCE_MAP(
+        '\n', 61,
+        '\r', 7,
+        '#', 35,
+        '+', 19,
+        '.', 34,
+        '=', 65,
+        '@', 36,
+        '{', 46,
+        '}', 58,
+        '\t', 59,
+        ' ', 59,
+      );
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(67);
       END_STATE();
     case 9:
-      if (lookahead == '\n') ADVANCE(43);
-      if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == '+') ADVANCE(8);
-      if (lookahead != 0) ADVANCE(11);
+      if (lookahead == '\n') ADVANCE(44);
       END_STATE();
     case 10:
-      if (lookahead == '\n') ADVANCE(43);
-      if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == '+') ADVANCE(9);
-      if (lookahead != 0) ADVANCE(11);
+      if (lookahead == '\n') ADVANCE(44);
+      if (lookahead == '\r') ADVANCE(9);
+      if (lookahead == '+') ADVANCE(42);
+      if (lookahead != 0) ADVANCE(13);
       END_STATE();
     case 11:
-      if (lookahead == '\n') ADVANCE(43);
-      if (lookahead == '\r') ADVANCE(7);
-      if (lookahead != 0) ADVANCE(11);
+      if (lookahead == '\n') ADVANCE(44);
+      if (lookahead == '\r') ADVANCE(9);
+      if (lookahead == '+') ADVANCE(10);
+      if (lookahead != 0) ADVANCE(13);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(13);
+      if (lookahead == '\n') ADVANCE(44);
+      if (lookahead == '\r') ADVANCE(9);
+      if (lookahead == '+') ADVANCE(11);
+      if (lookahead != 0) ADVANCE(13);
+      END_STATE();
+    case 13:
+      if (lookahead == '\n') ADVANCE(44);
+      if (lookahead == '\r') ADVANCE(9);
+      if (lookahead != 0) ADVANCE(13);
+      END_STATE();
+    case 14:
+      if (lookahead == '"') ADVANCE(15);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '{' &&
-          lookahead != '}') ADVANCE(66);
-      END_STATE();
-    case 13:
-      if (lookahead == '"') ADVANCE(65);
-      if (lookahead == '\\') ADVANCE(36);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(13);
-      END_STATE();
-    case 14:
-      ADVANCE_MAP(
-        '#', 34,
-        '+', 18,
-        '.', 33,
-        '=', 62,
-        '@', 35,
-        '{', 45,
-        '}', 57,
-        '\t', 58,
-        '\n', 58,
-        '\r', 58,
-        ' ', 58,
-      );
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(64);
+          lookahead != '}') ADVANCE(69);
       END_STATE();
     case 15:
+      if (lookahead == '"') ADVANCE(68);
+      if (lookahead == '\\') ADVANCE(37);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(15);
+      END_STATE();
+    case 16:
+      if (lookahead == '+') ADVANCE(87);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(86);
+      END_STATE();
+    case 17:
       if (lookahead == '+') ADVANCE(84);
+      END_STATE();
+    case 18:
+      if (lookahead == '+') ADVANCE(42);
+      END_STATE();
+    case 19:
+      if (lookahead == '+') ADVANCE(18);
+      END_STATE();
+    case 20:
+      if (lookahead == '-') ADVANCE(91);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(90);
+      END_STATE();
+    case 21:
+      if (lookahead == '-') ADVANCE(88);
+      END_STATE();
+    case 22:
+      if (lookahead == '<') ADVANCE(80);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(79);
+      END_STATE();
+    case 23:
+      if (lookahead == '=') ADVANCE(66);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r') ADVANCE(83);
       END_STATE();
-    case 16:
-      if (lookahead == '+') ADVANCE(81);
-      END_STATE();
-    case 17:
-      if (lookahead == '+') ADVANCE(41);
-      END_STATE();
-    case 18:
-      if (lookahead == '+') ADVANCE(17);
-      END_STATE();
-    case 19:
-      if (lookahead == '-') ADVANCE(88);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(87);
-      END_STATE();
-    case 20:
-      if (lookahead == '-') ADVANCE(85);
-      END_STATE();
-    case 21:
-      if (lookahead == '<') ADVANCE(77);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(76);
-      END_STATE();
-    case 22:
-      if (lookahead == '=') ADVANCE(63);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(80);
-      END_STATE();
-    case 23:
-      if (lookahead == '=') ADVANCE(78);
-      END_STATE();
     case 24:
-      if (lookahead == '>') ADVANCE(74);
+      if (lookahead == '=') ADVANCE(81);
       END_STATE();
     case 25:
-      if (lookahead == '}') ADVANCE(82);
+      if (lookahead == '>') ADVANCE(77);
       END_STATE();
     case 26:
-      if (lookahead == '}') ADVANCE(86);
+      if (lookahead == '}') ADVANCE(85);
       END_STATE();
     case 27:
-      if (lookahead == '}') ADVANCE(75);
+      if (lookahead == '}') ADVANCE(89);
       END_STATE();
     case 28:
-      if (lookahead == '}') ADVANCE(79);
+      if (lookahead == '}') ADVANCE(78);
       END_STATE();
     case 29:
-      if (lookahead == '}') ADVANCE(69);
+      if (lookahead == '}') ADVANCE(82);
       END_STATE();
     case 30:
-      if (lookahead == '~') ADVANCE(67);
+      if (lookahead == '}') ADVANCE(72);
       END_STATE();
     case 31:
-      if (lookahead == '~') ADVANCE(73);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(70);
+      if (lookahead == '~') ADVANCE(70);
       END_STATE();
     case 32:
-      if (lookahead == '~') ADVANCE(71);
+      if (lookahead == '~') ADVANCE(76);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(70);
+          lookahead != '\r') ADVANCE(73);
       END_STATE();
     case 33:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(60);
+      if (lookahead == '~') ADVANCE(74);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(73);
       END_STATE();
     case 34:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(61);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(63);
       END_STATE();
     case 35:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(59);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(64);
       END_STATE();
     case 36:
-      if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(13);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(62);
       END_STATE();
     case 37:
-      if (eof) ADVANCE(40);
-      if (lookahead == '\n') ADVANCE(53);
-      if (lookahead == '\r') ADVANCE(1);
-      if (lookahead == '+') ADVANCE(50);
-      if (lookahead == '[') ADVANCE(55);
-      if (lookahead == '\\') ADVANCE(47);
-      if (lookahead == '{') ADVANCE(46);
       if (lookahead != 0 &&
-          (lookahead < '[' || ']' < lookahead)) ADVANCE(51);
+          lookahead != '\n') ADVANCE(15);
       END_STATE();
     case 38:
-      if (eof) ADVANCE(40);
-      if (lookahead == '\n') ADVANCE(53);
+      if (eof) ADVANCE(41);
+      if (lookahead == '\n') ADVANCE(54);
       if (lookahead == '\r') ADVANCE(1);
-      if (lookahead == '[') ADVANCE(55);
-      if (lookahead == '\\') ADVANCE(47);
-      if (lookahead == '{') ADVANCE(46);
+      if (lookahead == '+') ADVANCE(51);
+      if (lookahead == '[') ADVANCE(56);
+      if (lookahead == '\\') ADVANCE(48);
+      if (lookahead == '{') ADVANCE(47);
       if (lookahead != 0 &&
-          (lookahead < '[' || ']' < lookahead)) ADVANCE(51);
+          (lookahead < '[' || ']' < lookahead)) ADVANCE(52);
       END_STATE();
     case 39:
-      if (eof) ADVANCE(40);
-      if (lookahead == '\n') ADVANCE(52);
-      if (lookahead == '\r') ADVANCE(6);
-      if (lookahead == '[') ADVANCE(55);
-      if (lookahead == '\\') ADVANCE(47);
-      if (lookahead == ']') ADVANCE(56);
-      if (lookahead == '{') ADVANCE(46);
-      if (lookahead != 0) ADVANCE(51);
+      if (eof) ADVANCE(41);
+      if (lookahead == '\n') ADVANCE(54);
+      if (lookahead == '\r') ADVANCE(1);
+      if (lookahead == '[') ADVANCE(56);
+      if (lookahead == '\\') ADVANCE(48);
+      if (lookahead == '{') ADVANCE(47);
+      if (lookahead != 0 &&
+          (lookahead < '[' || ']' < lookahead)) ADVANCE(52);
       END_STATE();
     case 40:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(41);
+      if (lookahead == '\n') ADVANCE(53);
+      if (lookahead == '\r') ADVANCE(6);
+      if (lookahead == '[') ADVANCE(56);
+      if (lookahead == '\\') ADVANCE(48);
+      if (lookahead == ']') ADVANCE(57);
+      if (lookahead == '{') ADVANCE(47);
+      if (lookahead != 0) ADVANCE(52);
       END_STATE();
     case 41:
+      ACCEPT_TOKEN(ts_builtin_sym_end);
+      END_STATE();
+    case 42:
       ACCEPT_TOKEN(anon_sym_PLUS_PLUS_PLUS);
-      if (lookahead == '\n') ADVANCE(42);
+      if (lookahead == '\n') ADVANCE(43);
       if (lookahead == '\r') ADVANCE(4);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(5);
       END_STATE();
-    case 42:
+    case 43:
       ACCEPT_TOKEN(sym__front_matter_fence);
       END_STATE();
-    case 43:
+    case 44:
       ACCEPT_TOKEN(aux_sym_front_matter_content_token1);
       END_STATE();
-    case 44:
+    case 45:
       ACCEPT_TOKEN(sym__blank_line);
-      if (lookahead == '\n') ADVANCE(44);
+      if (lookahead == '\n') ADVANCE(45);
       if (lookahead == '\r') ADVANCE(2);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(3);
       END_STATE();
-    case 45:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
     case 46:
       ACCEPT_TOKEN(anon_sym_LBRACE);
-      if (lookahead == '+') ADVANCE(16);
-      if (lookahead == '-') ADVANCE(20);
-      if (lookahead == '=') ADVANCE(23);
-      if (lookahead == '>') ADVANCE(24);
-      if (lookahead == '~') ADVANCE(30);
       END_STATE();
     case 47:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      if (lookahead == '+') ADVANCE(17);
+      if (lookahead == '-') ADVANCE(21);
+      if (lookahead == '=') ADVANCE(24);
+      if (lookahead == '>') ADVANCE(25);
+      if (lookahead == '~') ADVANCE(31);
+      END_STATE();
+    case 48:
       ACCEPT_TOKEN(anon_sym_BSLASH);
       if (('[' <= lookahead && lookahead <= ']') ||
           lookahead == '{' ||
-          lookahead == '}') ADVANCE(54);
-      END_STATE();
-    case 48:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\n') ADVANCE(42);
-      if (lookahead == '\r') ADVANCE(4);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(48);
-      if (lookahead != 0 &&
-          (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(51);
+          lookahead == '}') ADVANCE(55);
       END_STATE();
     case 49:
       ACCEPT_TOKEN(sym_text);
-      if (lookahead == '+') ADVANCE(48);
+      if (lookahead == '\n') ADVANCE(43);
+      if (lookahead == '\r') ADVANCE(4);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(49);
       if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r' &&
           (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(51);
+          lookahead != '{') ADVANCE(52);
       END_STATE();
     case 50:
       ACCEPT_TOKEN(sym_text);
@@ -1034,78 +1052,82 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\n' &&
           lookahead != '\r' &&
           (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(51);
+          lookahead != '{') ADVANCE(52);
       END_STATE();
     case 51:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '+') ADVANCE(50);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r' &&
+          (lookahead < '[' || ']' < lookahead) &&
+          lookahead != '{') ADVANCE(52);
+      END_STATE();
+    case 52:
       ACCEPT_TOKEN(sym_text);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(51);
-      END_STATE();
-    case 52:
-      ACCEPT_TOKEN(sym__newline);
+          lookahead != '{') ADVANCE(52);
       END_STATE();
     case 53:
       ACCEPT_TOKEN(sym__newline);
-      if (lookahead == '\n') ADVANCE(44);
+      END_STATE();
+    case 54:
+      ACCEPT_TOKEN(sym__newline);
+      if (lookahead == '\n') ADVANCE(45);
       if (lookahead == '\r') ADVANCE(2);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(3);
       END_STATE();
-    case 54:
+    case 55:
       ACCEPT_TOKEN(sym_escape);
       END_STATE();
-    case 55:
+    case 56:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 56:
+    case 57:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 57:
+    case 58:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 58:
-      ACCEPT_TOKEN(sym__attribute_space);
-      if (lookahead == '\t' ||
-          lookahead == '\n' ||
-          lookahead == '\r' ||
-          lookahead == ' ') ADVANCE(58);
-      END_STATE();
     case 59:
+      ACCEPT_TOKEN(aux_sym__attribute_space_token1);
+      if (lookahead == '\n') ADVANCE(61);
+      if (lookahead == '\r') ADVANCE(7);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(59);
+      END_STATE();
+    case 60:
+      ACCEPT_TOKEN(aux_sym__attribute_space_token1);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(60);
+      END_STATE();
+    case 61:
+      ACCEPT_TOKEN(aux_sym__attribute_space_token2);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(61);
+      END_STATE();
+    case 62:
       ACCEPT_TOKEN(sym_entity_ref);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(59);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(62);
       END_STATE();
-    case 60:
+    case 63:
       ACCEPT_TOKEN(sym_kind);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(60);
-      END_STATE();
-    case 61:
-      ACCEPT_TOKEN(sym_anchor);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(61);
-      END_STATE();
-    case 62:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      END_STATE();
-    case 63:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '=') ADVANCE(28);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(63);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(sym__word);
+      ACCEPT_TOKEN(sym_anchor);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
@@ -1113,109 +1135,124 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(64);
       END_STATE();
     case 65:
-      ACCEPT_TOKEN(sym_string);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 66:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '=') ADVANCE(29);
+      END_STATE();
+    case 67:
+      ACCEPT_TOKEN(sym__word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(67);
+      END_STATE();
+    case 68:
+      ACCEPT_TOKEN(sym_string);
+      END_STATE();
+    case 69:
       ACCEPT_TOKEN(sym_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '"' &&
           lookahead != '{' &&
-          lookahead != '}') ADVANCE(66);
-      END_STATE();
-    case 67:
-      ACCEPT_TOKEN(anon_sym_LBRACE_TILDE_TILDE);
-      END_STATE();
-    case 68:
-      ACCEPT_TOKEN(anon_sym_TILDE_GT);
-      END_STATE();
-    case 69:
-      ACCEPT_TOKEN(anon_sym_TILDE_TILDE_RBRACE);
+          lookahead != '}') ADVANCE(69);
       END_STATE();
     case 70:
+      ACCEPT_TOKEN(anon_sym_LBRACE_TILDE_TILDE);
+      END_STATE();
+    case 71:
+      ACCEPT_TOKEN(anon_sym_TILDE_GT);
+      END_STATE();
+    case 72:
+      ACCEPT_TOKEN(anon_sym_TILDE_TILDE_RBRACE);
+      END_STATE();
+    case 73:
       ACCEPT_TOKEN(aux_sym__sub_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '~') ADVANCE(70);
-      END_STATE();
-    case 71:
-      ACCEPT_TOKEN(anon_sym_TILDE);
-      if (lookahead == '>') ADVANCE(68);
-      END_STATE();
-    case 72:
-      ACCEPT_TOKEN(anon_sym_TILDE);
-      if (lookahead == '>') ADVANCE(68);
-      if (lookahead == '~') ADVANCE(29);
-      END_STATE();
-    case 73:
-      ACCEPT_TOKEN(anon_sym_TILDE);
-      if (lookahead == '~') ADVANCE(29);
+          lookahead != '~') ADVANCE(73);
       END_STATE();
     case 74:
-      ACCEPT_TOKEN(anon_sym_LBRACE_GT_GT);
+      ACCEPT_TOKEN(anon_sym_TILDE);
+      if (lookahead == '>') ADVANCE(71);
       END_STATE();
     case 75:
-      ACCEPT_TOKEN(anon_sym_LT_LT_RBRACE);
+      ACCEPT_TOKEN(anon_sym_TILDE);
+      if (lookahead == '>') ADVANCE(71);
+      if (lookahead == '~') ADVANCE(30);
       END_STATE();
     case 76:
+      ACCEPT_TOKEN(anon_sym_TILDE);
+      if (lookahead == '~') ADVANCE(30);
+      END_STATE();
+    case 77:
+      ACCEPT_TOKEN(anon_sym_LBRACE_GT_GT);
+      END_STATE();
+    case 78:
+      ACCEPT_TOKEN(anon_sym_LT_LT_RBRACE);
+      END_STATE();
+    case 79:
       ACCEPT_TOKEN(aux_sym__comment_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '<') ADVANCE(76);
-      END_STATE();
-    case 77:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '<') ADVANCE(27);
-      END_STATE();
-    case 78:
-      ACCEPT_TOKEN(anon_sym_LBRACE_EQ_EQ);
-      END_STATE();
-    case 79:
-      ACCEPT_TOKEN(anon_sym_EQ_EQ_RBRACE);
+          lookahead != '<') ADVANCE(79);
       END_STATE();
     case 80:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '<') ADVANCE(28);
+      END_STATE();
+    case 81:
+      ACCEPT_TOKEN(anon_sym_LBRACE_EQ_EQ);
+      END_STATE();
+    case 82:
+      ACCEPT_TOKEN(anon_sym_EQ_EQ_RBRACE);
+      END_STATE();
+    case 83:
       ACCEPT_TOKEN(aux_sym__highlight_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '=') ADVANCE(80);
+          lookahead != '=') ADVANCE(83);
       END_STATE();
-    case 81:
+    case 84:
       ACCEPT_TOKEN(anon_sym_LBRACE_PLUS_PLUS);
       END_STATE();
-    case 82:
+    case 85:
       ACCEPT_TOKEN(anon_sym_PLUS_PLUS_RBRACE);
       END_STATE();
-    case 83:
+    case 86:
       ACCEPT_TOKEN(aux_sym__insertion_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '+') ADVANCE(83);
-      END_STATE();
-    case 84:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '+') ADVANCE(25);
-      END_STATE();
-    case 85:
-      ACCEPT_TOKEN(anon_sym_LBRACE_DASH_DASH);
-      END_STATE();
-    case 86:
-      ACCEPT_TOKEN(anon_sym_DASH_DASH_RBRACE);
+          lookahead != '+') ADVANCE(86);
       END_STATE();
     case 87:
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '+') ADVANCE(26);
+      END_STATE();
+    case 88:
+      ACCEPT_TOKEN(anon_sym_LBRACE_DASH_DASH);
+      END_STATE();
+    case 89:
+      ACCEPT_TOKEN(anon_sym_DASH_DASH_RBRACE);
+      END_STATE();
+    case 90:
       ACCEPT_TOKEN(aux_sym__deletion_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '-') ADVANCE(87);
+          lookahead != '-') ADVANCE(90);
       END_STATE();
-    case 88:
+    case 91:
       ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '-') ADVANCE(26);
+      if (lookahead == '-') ADVANCE(27);
       END_STATE();
     default:
       return false;
@@ -1224,124 +1261,132 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 37},
-  [2] = {.lex_state = 38},
+  [1] = {.lex_state = 38},
+  [2] = {.lex_state = 39},
   [3] = {.lex_state = 39},
-  [4] = {.lex_state = 39},
-  [5] = {.lex_state = 38},
+  [4] = {.lex_state = 40},
+  [5] = {.lex_state = 40},
   [6] = {.lex_state = 39},
-  [7] = {.lex_state = 39},
-  [8] = {.lex_state = 39},
-  [9] = {.lex_state = 38},
-  [10] = {.lex_state = 39},
-  [11] = {.lex_state = 39},
-  [12] = {.lex_state = 39},
-  [13] = {.lex_state = 39},
-  [14] = {.lex_state = 39},
-  [15] = {.lex_state = 39},
-  [16] = {.lex_state = 38},
-  [17] = {.lex_state = 38},
-  [18] = {.lex_state = 38},
-  [19] = {.lex_state = 38},
-  [20] = {.lex_state = 38},
-  [21] = {.lex_state = 38},
-  [22] = {.lex_state = 38},
-  [23] = {.lex_state = 38},
-  [24] = {.lex_state = 38},
-  [25] = {.lex_state = 38},
-  [26] = {.lex_state = 38},
-  [27] = {.lex_state = 38},
-  [28] = {.lex_state = 38},
-  [29] = {.lex_state = 38},
-  [30] = {.lex_state = 38},
-  [31] = {.lex_state = 38},
-  [32] = {.lex_state = 38},
-  [33] = {.lex_state = 38},
-  [34] = {.lex_state = 38},
+  [7] = {.lex_state = 40},
+  [8] = {.lex_state = 40},
+  [9] = {.lex_state = 40},
+  [10] = {.lex_state = 40},
+  [11] = {.lex_state = 40},
+  [12] = {.lex_state = 40},
+  [13] = {.lex_state = 40},
+  [14] = {.lex_state = 40},
+  [15] = {.lex_state = 40},
+  [16] = {.lex_state = 39},
+  [17] = {.lex_state = 39},
+  [18] = {.lex_state = 39},
+  [19] = {.lex_state = 39},
+  [20] = {.lex_state = 39},
+  [21] = {.lex_state = 39},
+  [22] = {.lex_state = 39},
+  [23] = {.lex_state = 39},
+  [24] = {.lex_state = 39},
+  [25] = {.lex_state = 39},
+  [26] = {.lex_state = 39},
+  [27] = {.lex_state = 39},
+  [28] = {.lex_state = 39},
+  [29] = {.lex_state = 39},
+  [30] = {.lex_state = 39},
+  [31] = {.lex_state = 39},
+  [32] = {.lex_state = 39},
+  [33] = {.lex_state = 39},
+  [34] = {.lex_state = 39},
   [35] = {.lex_state = 39},
-  [36] = {.lex_state = 39},
-  [37] = {.lex_state = 39},
-  [38] = {.lex_state = 39},
-  [39] = {.lex_state = 39},
-  [40] = {.lex_state = 39},
-  [41] = {.lex_state = 39},
-  [42] = {.lex_state = 39},
-  [43] = {.lex_state = 39},
-  [44] = {.lex_state = 39},
-  [45] = {.lex_state = 39},
-  [46] = {.lex_state = 39},
-  [47] = {.lex_state = 39},
-  [48] = {.lex_state = 39},
-  [49] = {.lex_state = 39},
-  [50] = {.lex_state = 39},
-  [51] = {.lex_state = 39},
-  [52] = {.lex_state = 14},
-  [53] = {.lex_state = 14},
-  [54] = {.lex_state = 14},
-  [55] = {.lex_state = 14},
-  [56] = {.lex_state = 14},
-  [57] = {.lex_state = 14},
-  [58] = {.lex_state = 14},
-  [59] = {.lex_state = 10},
-  [60] = {.lex_state = 21},
-  [61] = {.lex_state = 21},
-  [62] = {.lex_state = 15},
-  [63] = {.lex_state = 31},
-  [64] = {.lex_state = 19},
-  [65] = {.lex_state = 22},
-  [66] = {.lex_state = 31},
-  [67] = {.lex_state = 15},
-  [68] = {.lex_state = 19},
-  [69] = {.lex_state = 32},
-  [70] = {.lex_state = 10},
-  [71] = {.lex_state = 32},
-  [72] = {.lex_state = 31},
-  [73] = {.lex_state = 31},
-  [74] = {.lex_state = 31},
-  [75] = {.lex_state = 32},
-  [76] = {.lex_state = 32},
-  [77] = {.lex_state = 21},
-  [78] = {.lex_state = 22},
-  [79] = {.lex_state = 15},
-  [80] = {.lex_state = 22},
-  [81] = {.lex_state = 19},
-  [82] = {.lex_state = 21},
-  [83] = {.lex_state = 22},
-  [84] = {.lex_state = 15},
-  [85] = {.lex_state = 19},
-  [86] = {.lex_state = 31},
-  [87] = {.lex_state = 10},
-  [88] = {.lex_state = 22},
-  [89] = {.lex_state = 15},
-  [90] = {.lex_state = 19},
-  [91] = {.lex_state = 31},
-  [92] = {.lex_state = 31},
-  [93] = {.lex_state = 31},
-  [94] = {.lex_state = 32},
-  [95] = {.lex_state = 21},
-  [96] = {.lex_state = 0},
-  [97] = {.lex_state = 0},
-  [98] = {.lex_state = 0},
-  [99] = {.lex_state = 19},
-  [100] = {.lex_state = 15},
-  [101] = {.lex_state = 21},
-  [102] = {.lex_state = 0},
-  [103] = {.lex_state = 32},
-  [104] = {.lex_state = 0},
+  [36] = {.lex_state = 40},
+  [37] = {.lex_state = 40},
+  [38] = {.lex_state = 8},
+  [39] = {.lex_state = 40},
+  [40] = {.lex_state = 40},
+  [41] = {.lex_state = 40},
+  [42] = {.lex_state = 40},
+  [43] = {.lex_state = 40},
+  [44] = {.lex_state = 40},
+  [45] = {.lex_state = 40},
+  [46] = {.lex_state = 40},
+  [47] = {.lex_state = 40},
+  [48] = {.lex_state = 40},
+  [49] = {.lex_state = 40},
+  [50] = {.lex_state = 40},
+  [51] = {.lex_state = 40},
+  [52] = {.lex_state = 40},
+  [53] = {.lex_state = 40},
+  [54] = {.lex_state = 40},
+  [55] = {.lex_state = 8},
+  [56] = {.lex_state = 0},
+  [57] = {.lex_state = 0},
+  [58] = {.lex_state = 0},
+  [59] = {.lex_state = 0},
+  [60] = {.lex_state = 0},
+  [61] = {.lex_state = 0},
+  [62] = {.lex_state = 0},
+  [63] = {.lex_state = 8},
+  [64] = {.lex_state = 8},
+  [65] = {.lex_state = 8},
+  [66] = {.lex_state = 12},
+  [67] = {.lex_state = 0},
+  [68] = {.lex_state = 32},
+  [69] = {.lex_state = 20},
+  [70] = {.lex_state = 23},
+  [71] = {.lex_state = 20},
+  [72] = {.lex_state = 33},
+  [73] = {.lex_state = 32},
+  [74] = {.lex_state = 22},
+  [75] = {.lex_state = 12},
+  [76] = {.lex_state = 12},
+  [77] = {.lex_state = 32},
+  [78] = {.lex_state = 32},
+  [79] = {.lex_state = 32},
+  [80] = {.lex_state = 33},
+  [81] = {.lex_state = 23},
+  [82] = {.lex_state = 22},
+  [83] = {.lex_state = 32},
+  [84] = {.lex_state = 22},
+  [85] = {.lex_state = 16},
+  [86] = {.lex_state = 33},
+  [87] = {.lex_state = 22},
+  [88] = {.lex_state = 23},
+  [89] = {.lex_state = 16},
+  [90] = {.lex_state = 20},
+  [91] = {.lex_state = 32},
+  [92] = {.lex_state = 22},
+  [93] = {.lex_state = 23},
+  [94] = {.lex_state = 16},
+  [95] = {.lex_state = 20},
+  [96] = {.lex_state = 20},
+  [97] = {.lex_state = 32},
+  [98] = {.lex_state = 16},
+  [99] = {.lex_state = 32},
+  [100] = {.lex_state = 16},
+  [101] = {.lex_state = 33},
+  [102] = {.lex_state = 33},
+  [103] = {.lex_state = 23},
+  [104] = {.lex_state = 22},
   [105] = {.lex_state = 0},
-  [106] = {.lex_state = 31},
-  [107] = {.lex_state = 22},
+  [106] = {.lex_state = 0},
+  [107] = {.lex_state = 0},
   [108] = {.lex_state = 0},
-  [109] = {.lex_state = 14},
-  [110] = {.lex_state = 14},
-  [111] = {.lex_state = 12},
-  [112] = {.lex_state = 14},
-  [113] = {.lex_state = 14},
-  [114] = {.lex_state = 0},
-  [115] = {.lex_state = 14},
-  [116] = {.lex_state = 0},
-  [117] = {.lex_state = 0},
-  [118] = {.lex_state = 0},
+  [109] = {.lex_state = 0},
+  [110] = {.lex_state = 0},
+  [111] = {.lex_state = 16},
+  [112] = {.lex_state = 32},
+  [113] = {.lex_state = 0},
+  [114] = {.lex_state = 20},
+  [115] = {.lex_state = 33},
+  [116] = {.lex_state = 23},
+  [117] = {.lex_state = 8},
+  [118] = {.lex_state = 8},
+  [119] = {.lex_state = 8},
+  [120] = {.lex_state = 14},
+  [121] = {.lex_state = 8},
+  [122] = {.lex_state = 8},
+  [123] = {.lex_state = 0},
+  [124] = {.lex_state = 0},
+  [125] = {.lex_state = 0},
+  [126] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -1355,6 +1400,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_LBRACK] = ACTIONS(1),
     [anon_sym_RBRACK] = ACTIONS(1),
     [anon_sym_RBRACE] = ACTIONS(1),
+    [aux_sym__attribute_space_token1] = ACTIONS(1),
     [sym_entity_ref] = ACTIONS(1),
     [sym_kind] = ACTIONS(1),
     [sym_anchor] = ACTIONS(1),
@@ -1378,17 +1424,17 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_DASH] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_document] = STATE(117),
+    [sym_document] = STATE(125),
     [sym_front_matter] = STATE(2),
-    [sym_paragraph] = STATE(104),
-    [sym__inline] = STATE(5),
-    [sym_span] = STATE(5),
-    [sym_correction] = STATE(5),
-    [sym_comment] = STATE(5),
-    [sym_highlight] = STATE(5),
-    [sym_insertion] = STATE(5),
-    [sym_deletion] = STATE(5),
-    [aux_sym_paragraph_repeat1] = STATE(5),
+    [sym_paragraph] = STATE(108),
+    [sym__inline] = STATE(3),
+    [sym_span] = STATE(3),
+    [sym_correction] = STATE(3),
+    [sym_comment] = STATE(3),
+    [sym_highlight] = STATE(3),
+    [sym_insertion] = STATE(3),
+    [sym_deletion] = STATE(3),
+    [aux_sym_paragraph_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(3),
     [sym__front_matter_fence] = ACTIONS(5),
     [sym__blank_line] = ACTIONS(7),
@@ -1426,7 +1472,7 @@ static const uint16_t ts_small_parse_table[] = {
       ts_builtin_sym_end,
     ACTIONS(29), 1,
       sym__blank_line,
-    STATE(96), 1,
+    STATE(106), 1,
       sym_paragraph,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
@@ -1434,7 +1480,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(13), 2,
       sym_text,
       sym_escape,
-    STATE(5), 8,
+    STATE(3), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1444,39 +1490,6 @@ static const uint16_t ts_small_parse_table[] = {
       sym_deletion,
       aux_sym_paragraph_repeat1,
   [49] = 11,
-    ACTIONS(35), 1,
-      anon_sym_LBRACK,
-    ACTIONS(37), 1,
-      anon_sym_RBRACK,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE_TILDE_TILDE,
-    ACTIONS(41), 1,
-      anon_sym_LBRACE_GT_GT,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE_EQ_EQ,
-    ACTIONS(45), 1,
-      anon_sym_LBRACE_PLUS_PLUS,
-    ACTIONS(47), 1,
-      anon_sym_LBRACE_DASH_DASH,
-    STATE(116), 1,
-      sym_span_content,
-    ACTIONS(31), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(33), 3,
-      sym_text,
-      sym__newline,
-      sym_escape,
-    STATE(13), 8,
-      sym__inline,
-      sym_span,
-      sym_correction,
-      sym_comment,
-      sym_highlight,
-      sym_insertion,
-      sym_deletion,
-      aux_sym_paragraph_repeat1,
-  [93] = 11,
     ACTIONS(15), 1,
       anon_sym_LBRACK,
     ACTIONS(17), 1,
@@ -1489,18 +1502,51 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_PLUS_PLUS,
     ACTIONS(25), 1,
       anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(27), 1,
-      ts_builtin_sym_end,
-    STATE(96), 1,
-      sym_paragraph,
+    ACTIONS(35), 1,
+      sym__newline,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(13), 3,
+    ACTIONS(31), 2,
+      ts_builtin_sym_end,
+      sym__blank_line,
+    ACTIONS(33), 2,
+      sym_text,
+      sym_escape,
+    STATE(6), 8,
+      sym__inline,
+      sym_span,
+      sym_correction,
+      sym_comment,
+      sym_highlight,
+      sym_insertion,
+      sym_deletion,
+      aux_sym_paragraph_repeat1,
+  [93] = 11,
+    ACTIONS(41), 1,
+      anon_sym_LBRACK,
+    ACTIONS(43), 1,
+      anon_sym_RBRACK,
+    ACTIONS(45), 1,
+      anon_sym_LBRACE_TILDE_TILDE,
+    ACTIONS(47), 1,
+      anon_sym_LBRACE_GT_GT,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE_EQ_EQ,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE_PLUS_PLUS,
+    ACTIONS(53), 1,
+      anon_sym_LBRACE_DASH_DASH,
+    STATE(124), 1,
+      sym_span_content,
+    ACTIONS(37), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(39), 3,
       sym_text,
       sym__newline,
       sym_escape,
-    STATE(5), 8,
+    STATE(15), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1522,18 +1568,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_PLUS_PLUS,
     ACTIONS(25), 1,
       anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(53), 1,
-      sym__newline,
+    ACTIONS(55), 1,
+      ts_builtin_sym_end,
+    STATE(123), 1,
+      sym_paragraph,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(49), 2,
-      ts_builtin_sym_end,
-      sym__blank_line,
-    ACTIONS(51), 2,
+    ACTIONS(13), 3,
       sym_text,
+      sym__newline,
       sym_escape,
-    STATE(9), 8,
+    STATE(3), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1543,30 +1589,30 @@ static const uint16_t ts_small_parse_table[] = {
       sym_deletion,
       aux_sym_paragraph_repeat1,
   [181] = 11,
-    ACTIONS(15), 1,
+    ACTIONS(65), 1,
+      sym__newline,
+    ACTIONS(68), 1,
       anon_sym_LBRACK,
-    ACTIONS(17), 1,
+    ACTIONS(71), 1,
       anon_sym_LBRACE_TILDE_TILDE,
-    ACTIONS(19), 1,
+    ACTIONS(74), 1,
       anon_sym_LBRACE_GT_GT,
-    ACTIONS(21), 1,
+    ACTIONS(77), 1,
       anon_sym_LBRACE_EQ_EQ,
-    ACTIONS(23), 1,
+    ACTIONS(80), 1,
       anon_sym_LBRACE_PLUS_PLUS,
-    ACTIONS(25), 1,
+    ACTIONS(83), 1,
       anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(55), 1,
+    ACTIONS(57), 2,
       ts_builtin_sym_end,
-    STATE(114), 1,
-      sym_paragraph,
-    ACTIONS(9), 2,
+      sym__blank_line,
+    ACTIONS(59), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(13), 3,
+    ACTIONS(62), 2,
       sym_text,
-      sym__newline,
       sym_escape,
-    STATE(5), 8,
+    STATE(6), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1590,7 +1636,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_DASH_DASH,
     ACTIONS(55), 1,
       ts_builtin_sym_end,
-    STATE(105), 1,
+    STATE(110), 1,
       sym_paragraph,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
@@ -1599,7 +1645,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_text,
       sym__newline,
       sym_escape,
-    STATE(5), 8,
+    STATE(3), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1621,9 +1667,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_PLUS_PLUS,
     ACTIONS(25), 1,
       anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(57), 1,
+    ACTIONS(86), 1,
       ts_builtin_sym_end,
-    STATE(114), 1,
+    STATE(123), 1,
       sym_paragraph,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
@@ -1632,7 +1678,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_text,
       sym__newline,
       sym_escape,
-    STATE(5), 8,
+    STATE(3), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1642,30 +1688,30 @@ static const uint16_t ts_small_parse_table[] = {
       sym_deletion,
       aux_sym_paragraph_repeat1,
   [313] = 11,
-    ACTIONS(67), 1,
-      sym__newline,
-    ACTIONS(70), 1,
+    ACTIONS(15), 1,
       anon_sym_LBRACK,
-    ACTIONS(73), 1,
+    ACTIONS(17), 1,
       anon_sym_LBRACE_TILDE_TILDE,
-    ACTIONS(76), 1,
+    ACTIONS(19), 1,
       anon_sym_LBRACE_GT_GT,
-    ACTIONS(79), 1,
+    ACTIONS(21), 1,
       anon_sym_LBRACE_EQ_EQ,
-    ACTIONS(82), 1,
+    ACTIONS(23), 1,
       anon_sym_LBRACE_PLUS_PLUS,
-    ACTIONS(85), 1,
+    ACTIONS(25), 1,
       anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(59), 2,
+    ACTIONS(88), 1,
       ts_builtin_sym_end,
-      sym__blank_line,
-    ACTIONS(61), 2,
+    STATE(123), 1,
+      sym_paragraph,
+    ACTIONS(9), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(64), 2,
+    ACTIONS(13), 3,
       sym_text,
+      sym__newline,
       sym_escape,
-    STATE(9), 8,
+    STATE(3), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1687,9 +1733,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_PLUS_PLUS,
     ACTIONS(25), 1,
       anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(88), 1,
+    ACTIONS(27), 1,
       ts_builtin_sym_end,
-    STATE(114), 1,
+    STATE(106), 1,
       sym_paragraph,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
@@ -1698,7 +1744,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_text,
       sym__newline,
       sym_escape,
-    STATE(5), 8,
+    STATE(3), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1722,7 +1768,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_DASH_DASH,
     ACTIONS(90), 1,
       ts_builtin_sym_end,
-    STATE(114), 1,
+    STATE(123), 1,
       sym_paragraph,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
@@ -1731,7 +1777,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_text,
       sym__newline,
       sym_escape,
-    STATE(5), 8,
+    STATE(3), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1741,57 +1787,26 @@ static const uint16_t ts_small_parse_table[] = {
       sym_deletion,
       aux_sym_paragraph_repeat1,
   [445] = 11,
-    ACTIONS(35), 1,
-      anon_sym_LBRACK,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE_TILDE_TILDE,
     ACTIONS(41), 1,
-      anon_sym_LBRACE_GT_GT,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACK,
     ACTIONS(45), 1,
-      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_TILDE_TILDE,
     ACTIONS(47), 1,
+      anon_sym_LBRACE_GT_GT,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE_EQ_EQ,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE_PLUS_PLUS,
+    ACTIONS(53), 1,
       anon_sym_LBRACE_DASH_DASH,
     ACTIONS(92), 1,
       anon_sym_RBRACK,
-    STATE(118), 1,
+    STATE(126), 1,
       sym_span_content,
-    ACTIONS(31), 2,
+    ACTIONS(37), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(33), 3,
-      sym_text,
-      sym__newline,
-      sym_escape,
-    STATE(13), 8,
-      sym__inline,
-      sym_span,
-      sym_correction,
-      sym_comment,
-      sym_highlight,
-      sym_insertion,
-      sym_deletion,
-      aux_sym_paragraph_repeat1,
-  [489] = 10,
-    ACTIONS(35), 1,
-      anon_sym_LBRACK,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE_TILDE_TILDE,
-    ACTIONS(41), 1,
-      anon_sym_LBRACE_GT_GT,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE_EQ_EQ,
-    ACTIONS(45), 1,
-      anon_sym_LBRACE_PLUS_PLUS,
-    ACTIONS(47), 1,
-      anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(96), 1,
-      anon_sym_RBRACK,
-    ACTIONS(31), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(94), 3,
+    ACTIONS(39), 3,
       sym_text,
       sym__newline,
       sym_escape,
@@ -1804,7 +1819,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_insertion,
       sym_deletion,
       aux_sym_paragraph_repeat1,
-  [530] = 10,
+  [489] = 10,
     ACTIONS(15), 1,
       anon_sym_LBRACK,
     ACTIONS(17), 1,
@@ -1817,7 +1832,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_PLUS_PLUS,
     ACTIONS(25), 1,
       anon_sym_LBRACE_DASH_DASH,
-    STATE(114), 1,
+    STATE(123), 1,
       sym_paragraph,
     ACTIONS(9), 2,
       anon_sym_LBRACE,
@@ -1826,7 +1841,38 @@ static const uint16_t ts_small_parse_table[] = {
       sym_text,
       sym__newline,
       sym_escape,
-    STATE(5), 8,
+    STATE(3), 8,
+      sym__inline,
+      sym_span,
+      sym_correction,
+      sym_comment,
+      sym_highlight,
+      sym_insertion,
+      sym_deletion,
+      aux_sym_paragraph_repeat1,
+  [530] = 10,
+    ACTIONS(57), 1,
+      anon_sym_RBRACK,
+    ACTIONS(100), 1,
+      anon_sym_LBRACK,
+    ACTIONS(103), 1,
+      anon_sym_LBRACE_TILDE_TILDE,
+    ACTIONS(106), 1,
+      anon_sym_LBRACE_GT_GT,
+    ACTIONS(109), 1,
+      anon_sym_LBRACE_EQ_EQ,
+    ACTIONS(112), 1,
+      anon_sym_LBRACE_PLUS_PLUS,
+    ACTIONS(115), 1,
+      anon_sym_LBRACE_DASH_DASH,
+    ACTIONS(94), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(97), 3,
+      sym_text,
+      sym__newline,
+      sym_escape,
+    STATE(14), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -1836,28 +1882,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_deletion,
       aux_sym_paragraph_repeat1,
   [571] = 10,
-    ACTIONS(59), 1,
-      anon_sym_RBRACK,
-    ACTIONS(104), 1,
+    ACTIONS(41), 1,
       anon_sym_LBRACK,
-    ACTIONS(107), 1,
+    ACTIONS(45), 1,
       anon_sym_LBRACE_TILDE_TILDE,
-    ACTIONS(110), 1,
+    ACTIONS(47), 1,
       anon_sym_LBRACE_GT_GT,
-    ACTIONS(113), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE_EQ_EQ,
-    ACTIONS(116), 1,
+    ACTIONS(51), 1,
       anon_sym_LBRACE_PLUS_PLUS,
-    ACTIONS(119), 1,
+    ACTIONS(53), 1,
       anon_sym_LBRACE_DASH_DASH,
-    ACTIONS(98), 2,
+    ACTIONS(120), 1,
+      anon_sym_RBRACK,
+    ACTIONS(37), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(101), 3,
+    ACTIONS(118), 3,
       sym_text,
       sym__newline,
       sym_escape,
-    STATE(15), 8,
+    STATE(14), 8,
       sym__inline,
       sym_span,
       sym_correction,
@@ -2171,96 +2217,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
   [954] = 2,
-    ACTIONS(168), 2,
+    ACTIONS(200), 3,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(166), 10,
-      sym_text,
       sym__newline,
+    ACTIONS(198), 10,
+      ts_builtin_sym_end,
+      sym__blank_line,
+      sym_text,
       sym_escape,
       anon_sym_LBRACK,
-      anon_sym_RBRACK,
       anon_sym_LBRACE_TILDE_TILDE,
       anon_sym_LBRACE_GT_GT,
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [971] = 2,
-    ACTIONS(124), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(122), 10,
-      sym_text,
-      sym__newline,
-      sym_escape,
-      anon_sym_LBRACK,
-      anon_sym_RBRACK,
-      anon_sym_LBRACE_TILDE_TILDE,
-      anon_sym_LBRACE_GT_GT,
-      anon_sym_LBRACE_EQ_EQ,
-      anon_sym_LBRACE_PLUS_PLUS,
-      anon_sym_LBRACE_DASH_DASH,
-  [988] = 2,
-    ACTIONS(132), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(130), 10,
-      sym_text,
-      sym__newline,
-      sym_escape,
-      anon_sym_LBRACK,
-      anon_sym_RBRACK,
-      anon_sym_LBRACE_TILDE_TILDE,
-      anon_sym_LBRACE_GT_GT,
-      anon_sym_LBRACE_EQ_EQ,
-      anon_sym_LBRACE_PLUS_PLUS,
-      anon_sym_LBRACE_DASH_DASH,
-  [1005] = 2,
-    ACTIONS(136), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(134), 10,
-      sym_text,
-      sym__newline,
-      sym_escape,
-      anon_sym_LBRACK,
-      anon_sym_RBRACK,
-      anon_sym_LBRACE_TILDE_TILDE,
-      anon_sym_LBRACE_GT_GT,
-      anon_sym_LBRACE_EQ_EQ,
-      anon_sym_LBRACE_PLUS_PLUS,
-      anon_sym_LBRACE_DASH_DASH,
-  [1022] = 2,
-    ACTIONS(128), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(126), 10,
-      sym_text,
-      sym__newline,
-      sym_escape,
-      anon_sym_LBRACK,
-      anon_sym_RBRACK,
-      anon_sym_LBRACE_TILDE_TILDE,
-      anon_sym_LBRACE_GT_GT,
-      anon_sym_LBRACE_EQ_EQ,
-      anon_sym_LBRACE_PLUS_PLUS,
-      anon_sym_LBRACE_DASH_DASH,
-  [1039] = 2,
-    ACTIONS(140), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(138), 10,
-      sym_text,
-      sym__newline,
-      sym_escape,
-      anon_sym_LBRACK,
-      anon_sym_RBRACK,
-      anon_sym_LBRACE_TILDE_TILDE,
-      anon_sym_LBRACE_GT_GT,
-      anon_sym_LBRACE_EQ_EQ,
-      anon_sym_LBRACE_PLUS_PLUS,
-      anon_sym_LBRACE_DASH_DASH,
-  [1056] = 2,
+  [972] = 2,
     ACTIONS(148), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
@@ -2275,11 +2247,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1073] = 2,
-    ACTIONS(152), 2,
+  [989] = 2,
+    ACTIONS(128), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(150), 10,
+    ACTIONS(126), 10,
       sym_text,
       sym__newline,
       sym_escape,
@@ -2290,11 +2262,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1090] = 2,
-    ACTIONS(156), 2,
+  [1006] = 8,
+    ACTIONS(202), 1,
+      anon_sym_RBRACE,
+    ACTIONS(204), 1,
+      aux_sym__attribute_space_token1,
+    ACTIONS(206), 1,
+      aux_sym__attribute_space_token2,
+    ACTIONS(210), 1,
+      sym__word,
+    STATE(57), 1,
+      sym__attribute_space,
+    STATE(62), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(208), 3,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+    STATE(63), 3,
+      sym__attribute,
+      sym_property,
+      sym_flag,
+  [1035] = 2,
+    ACTIONS(124), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(154), 10,
+    ACTIONS(122), 10,
       sym_text,
       sym__newline,
       sym_escape,
@@ -2305,11 +2298,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1107] = 2,
-    ACTIONS(160), 2,
+  [1052] = 2,
+    ACTIONS(196), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(158), 10,
+    ACTIONS(194), 10,
       sym_text,
       sym__newline,
       sym_escape,
@@ -2320,7 +2313,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1124] = 2,
+  [1069] = 2,
     ACTIONS(164), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
@@ -2335,11 +2328,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1141] = 2,
-    ACTIONS(184), 2,
+  [1086] = 2,
+    ACTIONS(156), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(182), 10,
+    ACTIONS(154), 10,
       sym_text,
       sym__newline,
       sym_escape,
@@ -2350,11 +2343,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1158] = 2,
-    ACTIONS(172), 2,
+  [1103] = 2,
+    ACTIONS(144), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
-    ACTIONS(170), 10,
+    ACTIONS(142), 10,
       sym_text,
       sym__newline,
       sym_escape,
@@ -2365,7 +2358,97 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1175] = 2,
+  [1120] = 2,
+    ACTIONS(136), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(134), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1137] = 2,
+    ACTIONS(132), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(130), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1154] = 2,
+    ACTIONS(140), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(138), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1171] = 2,
+    ACTIONS(152), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(150), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1188] = 2,
+    ACTIONS(160), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(158), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1205] = 2,
+    ACTIONS(168), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(166), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1222] = 2,
     ACTIONS(176), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
@@ -2380,7 +2463,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1192] = 2,
+  [1239] = 2,
     ACTIONS(180), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
@@ -2395,22 +2478,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1209] = 2,
-    ACTIONS(188), 2,
-      anon_sym_LBRACE,
-      anon_sym_BSLASH,
-    ACTIONS(186), 10,
-      sym_text,
-      sym__newline,
-      sym_escape,
-      anon_sym_LBRACK,
-      anon_sym_RBRACK,
-      anon_sym_LBRACE_TILDE_TILDE,
-      anon_sym_LBRACE_GT_GT,
-      anon_sym_LBRACE_EQ_EQ,
-      anon_sym_LBRACE_PLUS_PLUS,
-      anon_sym_LBRACE_DASH_DASH,
-  [1226] = 2,
+  [1256] = 2,
     ACTIONS(192), 2,
       anon_sym_LBRACE,
       anon_sym_BSLASH,
@@ -2425,560 +2493,665 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE_EQ_EQ,
       anon_sym_LBRACE_PLUS_PLUS,
       anon_sym_LBRACE_DASH_DASH,
-  [1243] = 4,
-    ACTIONS(198), 1,
-      anon_sym_RBRACE,
-    ACTIONS(202), 1,
-      sym__word,
-    ACTIONS(200), 4,
-      sym__attribute_space,
-      sym_entity_ref,
-      sym_kind,
-      sym_anchor,
-    STATE(53), 4,
-      sym__attribute,
-      sym_property,
-      sym_flag,
-      aux_sym_attributes_repeat1,
-  [1262] = 4,
-    ACTIONS(204), 1,
-      anon_sym_RBRACE,
-    ACTIONS(209), 1,
-      sym__word,
-    ACTIONS(206), 4,
-      sym__attribute_space,
-      sym_entity_ref,
-      sym_kind,
-      sym_anchor,
-    STATE(53), 4,
-      sym__attribute,
-      sym_property,
-      sym_flag,
-      aux_sym_attributes_repeat1,
-  [1281] = 4,
-    ACTIONS(202), 1,
+  [1273] = 2,
+    ACTIONS(184), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(182), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1290] = 2,
+    ACTIONS(188), 2,
+      anon_sym_LBRACE,
+      anon_sym_BSLASH,
+    ACTIONS(186), 10,
+      sym_text,
+      sym__newline,
+      sym_escape,
+      anon_sym_LBRACK,
+      anon_sym_RBRACK,
+      anon_sym_LBRACE_TILDE_TILDE,
+      anon_sym_LBRACE_GT_GT,
+      anon_sym_LBRACE_EQ_EQ,
+      anon_sym_LBRACE_PLUS_PLUS,
+      anon_sym_LBRACE_DASH_DASH,
+  [1307] = 8,
+    ACTIONS(210), 1,
       sym__word,
     ACTIONS(212), 1,
       anon_sym_RBRACE,
-    ACTIONS(214), 4,
-      sym__attribute_space,
-      sym_entity_ref,
-      sym_kind,
-      sym_anchor,
-    STATE(52), 4,
-      sym__attribute,
-      sym_property,
-      sym_flag,
-      aux_sym_attributes_repeat1,
-  [1300] = 4,
-    ACTIONS(202), 1,
-      sym__word,
+    ACTIONS(214), 1,
+      aux_sym__attribute_space_token1,
     ACTIONS(216), 1,
-      anon_sym_RBRACE,
-    ACTIONS(200), 4,
+      aux_sym__attribute_space_token2,
+    STATE(59), 1,
       sym__attribute_space,
+    STATE(60), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(208), 3,
       sym_entity_ref,
       sym_kind,
       sym_anchor,
-    STATE(53), 4,
+    STATE(63), 3,
       sym__attribute,
       sym_property,
       sym_flag,
-      aux_sym_attributes_repeat1,
-  [1319] = 4,
-    ACTIONS(202), 1,
+  [1336] = 5,
+    ACTIONS(210), 1,
       sym__word,
     ACTIONS(218), 1,
       anon_sym_RBRACE,
-    ACTIONS(220), 4,
-      sym__attribute_space,
+    STATE(58), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(208), 3,
       sym_entity_ref,
       sym_kind,
       sym_anchor,
-    STATE(55), 4,
+    STATE(63), 3,
       sym__attribute,
       sym_property,
       sym_flag,
+  [1356] = 5,
+    ACTIONS(210), 1,
+      sym__word,
+    ACTIONS(220), 1,
+      anon_sym_RBRACE,
+    STATE(56), 1,
       aux_sym_attributes_repeat1,
-  [1338] = 2,
-    ACTIONS(224), 1,
-      anon_sym_EQ,
-    ACTIONS(222), 6,
-      anon_sym_RBRACE,
-      sym__attribute_space,
+    ACTIONS(208), 3,
       sym_entity_ref,
       sym_kind,
       sym_anchor,
-      sym__word,
-  [1350] = 1,
-    ACTIONS(226), 6,
+    STATE(63), 3,
+      sym__attribute,
+      sym_property,
+      sym_flag,
+  [1376] = 5,
+    ACTIONS(222), 1,
       anon_sym_RBRACE,
-      sym__attribute_space,
+    ACTIONS(227), 1,
+      sym__word,
+    STATE(58), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(224), 3,
       sym_entity_ref,
       sym_kind,
       sym_anchor,
+    STATE(63), 3,
+      sym__attribute,
+      sym_property,
+      sym_flag,
+  [1396] = 5,
+    ACTIONS(210), 1,
       sym__word,
-  [1359] = 5,
-    ACTIONS(228), 1,
-      anon_sym_PLUS_PLUS_PLUS,
     ACTIONS(230), 1,
-      sym__front_matter_fence,
+      anon_sym_RBRACE,
+    STATE(61), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(208), 3,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+    STATE(63), 3,
+      sym__attribute,
+      sym_property,
+      sym_flag,
+  [1416] = 5,
+    ACTIONS(210), 1,
+      sym__word,
+    ACTIONS(230), 1,
+      anon_sym_RBRACE,
+    STATE(58), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(208), 3,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+    STATE(63), 3,
+      sym__attribute,
+      sym_property,
+      sym_flag,
+  [1436] = 5,
+    ACTIONS(210), 1,
+      sym__word,
     ACTIONS(232), 1,
-      aux_sym_front_matter_content_token1,
-    STATE(87), 1,
-      aux_sym_front_matter_content_repeat1,
-    STATE(115), 1,
-      sym_front_matter_content,
-  [1375] = 4,
-    ACTIONS(234), 1,
-      anon_sym_LT_LT_RBRACE,
+      anon_sym_RBRACE,
+    STATE(58), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(208), 3,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+    STATE(63), 3,
+      sym__attribute,
+      sym_property,
+      sym_flag,
+  [1456] = 5,
+    ACTIONS(210), 1,
+      sym__word,
+    ACTIONS(220), 1,
+      anon_sym_RBRACE,
+    STATE(58), 1,
+      aux_sym_attributes_repeat1,
+    ACTIONS(208), 3,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+    STATE(63), 3,
+      sym__attribute,
+      sym_property,
+      sym_flag,
+  [1476] = 4,
     ACTIONS(236), 1,
-      aux_sym__comment_text_token1,
+      aux_sym__attribute_space_token1,
     ACTIONS(238), 1,
-      anon_sym_LT,
-    STATE(77), 1,
-      aux_sym__comment_text,
-  [1388] = 4,
-    ACTIONS(236), 1,
-      aux_sym__comment_text_token1,
-    ACTIONS(238), 1,
-      anon_sym_LT,
-    ACTIONS(240), 1,
-      anon_sym_LT_LT_RBRACE,
-    STATE(95), 1,
-      aux_sym__comment_text,
-  [1401] = 4,
+      aux_sym__attribute_space_token2,
+    STATE(67), 1,
+      sym__attribute_space,
+    ACTIONS(234), 5,
+      anon_sym_RBRACE,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+      sym__word,
+  [1493] = 3,
     ACTIONS(242), 1,
-      anon_sym_PLUS_PLUS_RBRACE,
+      aux_sym__attribute_space_token1,
     ACTIONS(244), 1,
-      aux_sym__insertion_text_token1,
-    ACTIONS(246), 1,
-      anon_sym_PLUS,
-    STATE(79), 1,
-      aux_sym__insertion_text,
-  [1414] = 4,
-    ACTIONS(248), 1,
-      anon_sym_TILDE_TILDE_RBRACE,
-    ACTIONS(250), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(252), 1,
-      anon_sym_TILDE,
-    STATE(72), 1,
-      aux_sym__sub_text,
-  [1427] = 4,
-    ACTIONS(254), 1,
-      anon_sym_DASH_DASH_RBRACE,
-    ACTIONS(256), 1,
-      aux_sym__deletion_text_token1,
-    ACTIONS(258), 1,
-      anon_sym_DASH,
-    STATE(81), 1,
-      aux_sym__deletion_text,
-  [1440] = 4,
-    ACTIONS(260), 1,
       anon_sym_EQ,
-    ACTIONS(262), 1,
-      anon_sym_EQ_EQ_RBRACE,
-    ACTIONS(264), 1,
-      aux_sym__highlight_text_token1,
-    STATE(80), 1,
-      aux_sym__highlight_text,
-  [1453] = 4,
+    ACTIONS(240), 6,
+      anon_sym_RBRACE,
+      aux_sym__attribute_space_token2,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+      sym__word,
+  [1508] = 2,
+    ACTIONS(248), 1,
+      aux_sym__attribute_space_token1,
+    ACTIONS(246), 6,
+      anon_sym_RBRACE,
+      aux_sym__attribute_space_token2,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+      sym__word,
+  [1520] = 5,
     ACTIONS(250), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(252), 1,
-      anon_sym_TILDE,
-    ACTIONS(266), 1,
-      anon_sym_TILDE_TILDE_RBRACE,
-    STATE(73), 1,
-      aux_sym__sub_text,
-  [1466] = 4,
-    ACTIONS(244), 1,
-      aux_sym__insertion_text_token1,
-    ACTIONS(246), 1,
-      anon_sym_PLUS,
-    ACTIONS(268), 1,
-      anon_sym_PLUS_PLUS_RBRACE,
-    STATE(62), 1,
-      aux_sym__insertion_text,
-  [1479] = 4,
-    ACTIONS(256), 1,
-      aux_sym__deletion_text_token1,
-    ACTIONS(258), 1,
-      anon_sym_DASH,
-    ACTIONS(270), 1,
-      anon_sym_DASH_DASH_RBRACE,
-    STATE(64), 1,
-      aux_sym__deletion_text,
-  [1492] = 4,
-    ACTIONS(272), 1,
-      anon_sym_TILDE_GT,
-    ACTIONS(274), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(276), 1,
-      anon_sym_TILDE,
-    STATE(71), 1,
-      aux_sym__sub_text,
-  [1505] = 4,
-    ACTIONS(278), 1,
       anon_sym_PLUS_PLUS_PLUS,
-    ACTIONS(280), 1,
-      sym__front_matter_fence,
-    ACTIONS(282), 1,
-      aux_sym_front_matter_content_token1,
-    STATE(70), 1,
-      aux_sym_front_matter_content_repeat1,
-  [1518] = 4,
-    ACTIONS(274), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(276), 1,
-      anon_sym_TILDE,
-    ACTIONS(285), 1,
-      anon_sym_TILDE_GT,
-    STATE(75), 1,
-      aux_sym__sub_text,
-  [1531] = 4,
-    ACTIONS(250), 1,
-      aux_sym__sub_text_token1,
     ACTIONS(252), 1,
-      anon_sym_TILDE,
-    ACTIONS(287), 1,
-      anon_sym_TILDE_TILDE_RBRACE,
-    STATE(73), 1,
-      aux_sym__sub_text,
+      sym__front_matter_fence,
+    ACTIONS(254), 1,
+      aux_sym_front_matter_content_token1,
+    STATE(76), 1,
+      aux_sym_front_matter_content_repeat1,
+    STATE(122), 1,
+      sym_front_matter_content,
+  [1536] = 1,
+    ACTIONS(222), 5,
+      anon_sym_RBRACE,
+      sym_entity_ref,
+      sym_kind,
+      sym_anchor,
+      sym__word,
   [1544] = 4,
-    ACTIONS(289), 1,
+    ACTIONS(256), 1,
       anon_sym_TILDE_TILDE_RBRACE,
-    ACTIONS(291), 1,
+    ACTIONS(258), 1,
       aux_sym__sub_text_token1,
-    ACTIONS(294), 1,
+    ACTIONS(260), 1,
       anon_sym_TILDE,
-    STATE(73), 1,
+    STATE(99), 1,
       aux_sym__sub_text,
   [1557] = 4,
-    ACTIONS(250), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(252), 1,
-      anon_sym_TILDE,
-    ACTIONS(297), 1,
-      anon_sym_TILDE_TILDE_RBRACE,
-    STATE(66), 1,
-      aux_sym__sub_text,
+    ACTIONS(262), 1,
+      anon_sym_DASH_DASH_RBRACE,
+    ACTIONS(264), 1,
+      aux_sym__deletion_text_token1,
+    ACTIONS(266), 1,
+      anon_sym_DASH,
+    STATE(71), 1,
+      aux_sym__deletion_text,
   [1570] = 4,
-    ACTIONS(289), 1,
-      anon_sym_TILDE_GT,
-    ACTIONS(299), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(302), 1,
-      anon_sym_TILDE,
-    STATE(75), 1,
-      aux_sym__sub_text,
+    ACTIONS(268), 1,
+      anon_sym_EQ,
+    ACTIONS(270), 1,
+      anon_sym_EQ_EQ_RBRACE,
+    ACTIONS(272), 1,
+      aux_sym__highlight_text_token1,
+    STATE(103), 1,
+      aux_sym__highlight_text,
   [1583] = 4,
+    ACTIONS(264), 1,
+      aux_sym__deletion_text_token1,
+    ACTIONS(266), 1,
+      anon_sym_DASH,
     ACTIONS(274), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(276), 1,
-      anon_sym_TILDE,
-    ACTIONS(305), 1,
-      anon_sym_TILDE_GT,
-    STATE(75), 1,
-      aux_sym__sub_text,
+      anon_sym_DASH_DASH_RBRACE,
+    STATE(96), 1,
+      aux_sym__deletion_text,
   [1596] = 4,
-    ACTIONS(307), 1,
-      anon_sym_LT_LT_RBRACE,
-    ACTIONS(309), 1,
-      aux_sym__comment_text_token1,
-    ACTIONS(312), 1,
-      anon_sym_LT,
-    STATE(77), 1,
-      aux_sym__comment_text,
-  [1609] = 4,
-    ACTIONS(315), 1,
-      anon_sym_EQ,
-    ACTIONS(318), 1,
-      anon_sym_EQ_EQ_RBRACE,
-    ACTIONS(320), 1,
-      aux_sym__highlight_text_token1,
-    STATE(78), 1,
-      aux_sym__highlight_text,
-  [1622] = 4,
-    ACTIONS(323), 1,
-      anon_sym_PLUS_PLUS_RBRACE,
-    ACTIONS(325), 1,
-      aux_sym__insertion_text_token1,
-    ACTIONS(328), 1,
-      anon_sym_PLUS,
-    STATE(79), 1,
-      aux_sym__insertion_text,
-  [1635] = 4,
-    ACTIONS(260), 1,
-      anon_sym_EQ,
-    ACTIONS(264), 1,
-      aux_sym__highlight_text_token1,
-    ACTIONS(331), 1,
-      anon_sym_EQ_EQ_RBRACE,
-    STATE(78), 1,
-      aux_sym__highlight_text,
-  [1648] = 4,
-    ACTIONS(333), 1,
-      anon_sym_DASH_DASH_RBRACE,
-    ACTIONS(335), 1,
-      aux_sym__deletion_text_token1,
-    ACTIONS(338), 1,
-      anon_sym_DASH,
-    STATE(81), 1,
-      aux_sym__deletion_text,
-  [1661] = 4,
-    ACTIONS(236), 1,
-      aux_sym__comment_text_token1,
-    ACTIONS(238), 1,
-      anon_sym_LT,
-    ACTIONS(341), 1,
-      anon_sym_LT_LT_RBRACE,
-    STATE(60), 1,
-      aux_sym__comment_text,
-  [1674] = 4,
-    ACTIONS(260), 1,
-      anon_sym_EQ,
-    ACTIONS(264), 1,
-      aux_sym__highlight_text_token1,
-    ACTIONS(343), 1,
-      anon_sym_EQ_EQ_RBRACE,
-    STATE(88), 1,
-      aux_sym__highlight_text,
-  [1687] = 4,
-    ACTIONS(244), 1,
-      aux_sym__insertion_text_token1,
-    ACTIONS(246), 1,
-      anon_sym_PLUS,
-    ACTIONS(345), 1,
-      anon_sym_PLUS_PLUS_RBRACE,
-    STATE(89), 1,
-      aux_sym__insertion_text,
-  [1700] = 4,
-    ACTIONS(256), 1,
-      aux_sym__deletion_text_token1,
-    ACTIONS(258), 1,
-      anon_sym_DASH,
-    ACTIONS(347), 1,
-      anon_sym_DASH_DASH_RBRACE,
-    STATE(90), 1,
-      aux_sym__deletion_text,
-  [1713] = 4,
-    ACTIONS(250), 1,
+    ACTIONS(276), 1,
+      anon_sym_TILDE_GT,
+    ACTIONS(278), 1,
       aux_sym__sub_text_token1,
-    ACTIONS(252), 1,
+    ACTIONS(280), 1,
       anon_sym_TILDE,
-    ACTIONS(349), 1,
-      anon_sym_TILDE_TILDE_RBRACE,
-    STATE(91), 1,
+    STATE(86), 1,
       aux_sym__sub_text,
-  [1726] = 4,
-    ACTIONS(351), 1,
-      anon_sym_PLUS_PLUS_PLUS,
-    ACTIONS(353), 1,
-      sym__front_matter_fence,
-    ACTIONS(355), 1,
-      aux_sym_front_matter_content_token1,
-    STATE(70), 1,
-      aux_sym_front_matter_content_repeat1,
-  [1739] = 4,
-    ACTIONS(260), 1,
-      anon_sym_EQ,
-    ACTIONS(264), 1,
-      aux_sym__highlight_text_token1,
-    ACTIONS(357), 1,
-      anon_sym_EQ_EQ_RBRACE,
-    STATE(78), 1,
-      aux_sym__highlight_text,
-  [1752] = 4,
-    ACTIONS(244), 1,
-      aux_sym__insertion_text_token1,
-    ACTIONS(246), 1,
-      anon_sym_PLUS,
-    ACTIONS(359), 1,
-      anon_sym_PLUS_PLUS_RBRACE,
-    STATE(79), 1,
-      aux_sym__insertion_text,
-  [1765] = 4,
-    ACTIONS(256), 1,
-      aux_sym__deletion_text_token1,
+  [1609] = 4,
     ACTIONS(258), 1,
-      anon_sym_DASH,
-    ACTIONS(361), 1,
-      anon_sym_DASH_DASH_RBRACE,
-    STATE(81), 1,
-      aux_sym__deletion_text,
-  [1778] = 4,
-    ACTIONS(250), 1,
       aux_sym__sub_text_token1,
-    ACTIONS(252), 1,
+    ACTIONS(260), 1,
       anon_sym_TILDE,
-    ACTIONS(363), 1,
+    ACTIONS(282), 1,
+      anon_sym_TILDE_TILDE_RBRACE,
+    STATE(77), 1,
+      aux_sym__sub_text,
+  [1622] = 4,
+    ACTIONS(284), 1,
+      anon_sym_LT_LT_RBRACE,
+    ACTIONS(286), 1,
+      aux_sym__comment_text_token1,
+    ACTIONS(288), 1,
+      anon_sym_LT,
+    STATE(84), 1,
+      aux_sym__comment_text,
+  [1635] = 4,
+    ACTIONS(290), 1,
+      anon_sym_PLUS_PLUS_PLUS,
+    ACTIONS(292), 1,
+      sym__front_matter_fence,
+    ACTIONS(294), 1,
+      aux_sym_front_matter_content_token1,
+    STATE(75), 1,
+      aux_sym_front_matter_content_repeat1,
+  [1648] = 4,
+    ACTIONS(297), 1,
+      anon_sym_PLUS_PLUS_PLUS,
+    ACTIONS(299), 1,
+      sym__front_matter_fence,
+    ACTIONS(301), 1,
+      aux_sym_front_matter_content_token1,
+    STATE(75), 1,
+      aux_sym_front_matter_content_repeat1,
+  [1661] = 4,
+    ACTIONS(303), 1,
+      anon_sym_TILDE_TILDE_RBRACE,
+    ACTIONS(305), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(308), 1,
+      anon_sym_TILDE,
+    STATE(77), 1,
+      aux_sym__sub_text,
+  [1674] = 4,
+    ACTIONS(258), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(260), 1,
+      anon_sym_TILDE,
+    ACTIONS(311), 1,
+      anon_sym_TILDE_TILDE_RBRACE,
+    STATE(77), 1,
+      aux_sym__sub_text,
+  [1687] = 4,
+    ACTIONS(258), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(260), 1,
+      anon_sym_TILDE,
+    ACTIONS(313), 1,
       anon_sym_TILDE_TILDE_RBRACE,
     STATE(73), 1,
+      aux_sym__sub_text,
+  [1700] = 4,
+    ACTIONS(303), 1,
+      anon_sym_TILDE_GT,
+    ACTIONS(315), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(318), 1,
+      anon_sym_TILDE,
+    STATE(80), 1,
+      aux_sym__sub_text,
+  [1713] = 4,
+    ACTIONS(268), 1,
+      anon_sym_EQ,
+    ACTIONS(272), 1,
+      aux_sym__highlight_text_token1,
+    ACTIONS(321), 1,
+      anon_sym_EQ_EQ_RBRACE,
+    STATE(70), 1,
+      aux_sym__highlight_text,
+  [1726] = 4,
+    ACTIONS(323), 1,
+      anon_sym_LT_LT_RBRACE,
+    ACTIONS(325), 1,
+      aux_sym__comment_text_token1,
+    ACTIONS(328), 1,
+      anon_sym_LT,
+    STATE(82), 1,
+      aux_sym__comment_text,
+  [1739] = 4,
+    ACTIONS(258), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(260), 1,
+      anon_sym_TILDE,
+    ACTIONS(331), 1,
+      anon_sym_TILDE_TILDE_RBRACE,
+    STATE(78), 1,
+      aux_sym__sub_text,
+  [1752] = 4,
+    ACTIONS(286), 1,
+      aux_sym__comment_text_token1,
+    ACTIONS(288), 1,
+      anon_sym_LT,
+    ACTIONS(333), 1,
+      anon_sym_LT_LT_RBRACE,
+    STATE(82), 1,
+      aux_sym__comment_text,
+  [1765] = 4,
+    ACTIONS(335), 1,
+      anon_sym_PLUS_PLUS_RBRACE,
+    ACTIONS(337), 1,
+      aux_sym__insertion_text_token1,
+    ACTIONS(340), 1,
+      anon_sym_PLUS,
+    STATE(85), 1,
+      aux_sym__insertion_text,
+  [1778] = 4,
+    ACTIONS(278), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(280), 1,
+      anon_sym_TILDE,
+    ACTIONS(343), 1,
+      anon_sym_TILDE_GT,
+    STATE(80), 1,
       aux_sym__sub_text,
   [1791] = 4,
-    ACTIONS(250), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(252), 1,
-      anon_sym_TILDE,
-    ACTIONS(365), 1,
-      anon_sym_TILDE_TILDE_RBRACE,
-    STATE(93), 1,
-      aux_sym__sub_text,
-  [1804] = 4,
-    ACTIONS(250), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(252), 1,
-      anon_sym_TILDE,
-    ACTIONS(367), 1,
-      anon_sym_TILDE_TILDE_RBRACE,
-    STATE(73), 1,
-      aux_sym__sub_text,
-  [1817] = 4,
-    ACTIONS(274), 1,
-      aux_sym__sub_text_token1,
-    ACTIONS(276), 1,
-      anon_sym_TILDE,
-    ACTIONS(369), 1,
-      anon_sym_TILDE_GT,
-    STATE(76), 1,
-      aux_sym__sub_text,
-  [1830] = 4,
-    ACTIONS(236), 1,
+    ACTIONS(286), 1,
       aux_sym__comment_text_token1,
-    ACTIONS(238), 1,
+    ACTIONS(288), 1,
       anon_sym_LT,
-    ACTIONS(371), 1,
+    ACTIONS(345), 1,
       anon_sym_LT_LT_RBRACE,
-    STATE(77), 1,
+    STATE(92), 1,
       aux_sym__comment_text,
-  [1843] = 3,
-    ACTIONS(55), 1,
-      ts_builtin_sym_end,
-    ACTIONS(373), 1,
-      sym__blank_line,
-    STATE(108), 1,
-      aux_sym_document_repeat1,
-  [1853] = 3,
-    ACTIONS(375), 1,
-      ts_builtin_sym_end,
-    ACTIONS(377), 1,
-      sym__blank_line,
-    STATE(97), 1,
-      aux_sym_document_repeat1,
-  [1863] = 3,
-    ACTIONS(55), 1,
-      ts_builtin_sym_end,
-    ACTIONS(373), 1,
-      sym__blank_line,
-    STATE(97), 1,
-      aux_sym_document_repeat1,
-  [1873] = 2,
-    ACTIONS(382), 1,
-      anon_sym_DASH,
-    ACTIONS(380), 2,
-      anon_sym_DASH_DASH_RBRACE,
-      aux_sym__deletion_text_token1,
-  [1881] = 2,
-    ACTIONS(386), 1,
-      anon_sym_PLUS,
-    ACTIONS(384), 2,
+  [1804] = 4,
+    ACTIONS(268), 1,
+      anon_sym_EQ,
+    ACTIONS(272), 1,
+      aux_sym__highlight_text_token1,
+    ACTIONS(347), 1,
+      anon_sym_EQ_EQ_RBRACE,
+    STATE(93), 1,
+      aux_sym__highlight_text,
+  [1817] = 4,
+    ACTIONS(349), 1,
       anon_sym_PLUS_PLUS_RBRACE,
+    ACTIONS(351), 1,
       aux_sym__insertion_text_token1,
-  [1889] = 2,
-    ACTIONS(390), 1,
+    ACTIONS(353), 1,
+      anon_sym_PLUS,
+    STATE(94), 1,
+      aux_sym__insertion_text,
+  [1830] = 4,
+    ACTIONS(264), 1,
+      aux_sym__deletion_text_token1,
+    ACTIONS(266), 1,
+      anon_sym_DASH,
+    ACTIONS(355), 1,
+      anon_sym_DASH_DASH_RBRACE,
+    STATE(95), 1,
+      aux_sym__deletion_text,
+  [1843] = 4,
+    ACTIONS(258), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(260), 1,
+      anon_sym_TILDE,
+    ACTIONS(357), 1,
+      anon_sym_TILDE_TILDE_RBRACE,
+    STATE(97), 1,
+      aux_sym__sub_text,
+  [1856] = 4,
+    ACTIONS(286), 1,
+      aux_sym__comment_text_token1,
+    ACTIONS(288), 1,
       anon_sym_LT,
-    ACTIONS(388), 2,
+    ACTIONS(359), 1,
+      anon_sym_LT_LT_RBRACE,
+    STATE(82), 1,
+      aux_sym__comment_text,
+  [1869] = 4,
+    ACTIONS(268), 1,
+      anon_sym_EQ,
+    ACTIONS(272), 1,
+      aux_sym__highlight_text_token1,
+    ACTIONS(361), 1,
+      anon_sym_EQ_EQ_RBRACE,
+    STATE(103), 1,
+      aux_sym__highlight_text,
+  [1882] = 4,
+    ACTIONS(351), 1,
+      aux_sym__insertion_text_token1,
+    ACTIONS(353), 1,
+      anon_sym_PLUS,
+    ACTIONS(363), 1,
+      anon_sym_PLUS_PLUS_RBRACE,
+    STATE(85), 1,
+      aux_sym__insertion_text,
+  [1895] = 4,
+    ACTIONS(264), 1,
+      aux_sym__deletion_text_token1,
+    ACTIONS(266), 1,
+      anon_sym_DASH,
+    ACTIONS(365), 1,
+      anon_sym_DASH_DASH_RBRACE,
+    STATE(96), 1,
+      aux_sym__deletion_text,
+  [1908] = 4,
+    ACTIONS(367), 1,
+      anon_sym_DASH_DASH_RBRACE,
+    ACTIONS(369), 1,
+      aux_sym__deletion_text_token1,
+    ACTIONS(372), 1,
+      anon_sym_DASH,
+    STATE(96), 1,
+      aux_sym__deletion_text,
+  [1921] = 4,
+    ACTIONS(258), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(260), 1,
+      anon_sym_TILDE,
+    ACTIONS(375), 1,
+      anon_sym_TILDE_TILDE_RBRACE,
+    STATE(77), 1,
+      aux_sym__sub_text,
+  [1934] = 4,
+    ACTIONS(351), 1,
+      aux_sym__insertion_text_token1,
+    ACTIONS(353), 1,
+      anon_sym_PLUS,
+    ACTIONS(377), 1,
+      anon_sym_PLUS_PLUS_RBRACE,
+    STATE(85), 1,
+      aux_sym__insertion_text,
+  [1947] = 4,
+    ACTIONS(258), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(260), 1,
+      anon_sym_TILDE,
+    ACTIONS(379), 1,
+      anon_sym_TILDE_TILDE_RBRACE,
+    STATE(77), 1,
+      aux_sym__sub_text,
+  [1960] = 4,
+    ACTIONS(351), 1,
+      aux_sym__insertion_text_token1,
+    ACTIONS(353), 1,
+      anon_sym_PLUS,
+    ACTIONS(381), 1,
+      anon_sym_PLUS_PLUS_RBRACE,
+    STATE(98), 1,
+      aux_sym__insertion_text,
+  [1973] = 4,
+    ACTIONS(278), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(280), 1,
+      anon_sym_TILDE,
+    ACTIONS(383), 1,
+      anon_sym_TILDE_GT,
+    STATE(102), 1,
+      aux_sym__sub_text,
+  [1986] = 4,
+    ACTIONS(278), 1,
+      aux_sym__sub_text_token1,
+    ACTIONS(280), 1,
+      anon_sym_TILDE,
+    ACTIONS(385), 1,
+      anon_sym_TILDE_GT,
+    STATE(80), 1,
+      aux_sym__sub_text,
+  [1999] = 4,
+    ACTIONS(387), 1,
+      anon_sym_EQ,
+    ACTIONS(390), 1,
+      anon_sym_EQ_EQ_RBRACE,
+    ACTIONS(392), 1,
+      aux_sym__highlight_text_token1,
+    STATE(103), 1,
+      aux_sym__highlight_text,
+  [2012] = 2,
+    ACTIONS(397), 1,
+      anon_sym_LT,
+    ACTIONS(395), 2,
       anon_sym_LT_LT_RBRACE,
       aux_sym__comment_text_token1,
-  [1897] = 3,
+  [2020] = 3,
     ACTIONS(88), 1,
       ts_builtin_sym_end,
-    ACTIONS(392), 1,
+    ACTIONS(399), 1,
       sym__blank_line,
-    STATE(97), 1,
+    STATE(113), 1,
       aux_sym_document_repeat1,
-  [1907] = 2,
-    ACTIONS(396), 1,
-      anon_sym_TILDE,
-    ACTIONS(394), 2,
-      anon_sym_TILDE_GT,
-      aux_sym__sub_text_token1,
-  [1915] = 3,
+  [2030] = 3,
+    ACTIONS(55), 1,
+      ts_builtin_sym_end,
+    ACTIONS(401), 1,
+      sym__blank_line,
+    STATE(105), 1,
+      aux_sym_document_repeat1,
+  [2040] = 3,
+    ACTIONS(86), 1,
+      ts_builtin_sym_end,
+    ACTIONS(403), 1,
+      sym__blank_line,
+    STATE(113), 1,
+      aux_sym_document_repeat1,
+  [2050] = 3,
     ACTIONS(27), 1,
       ts_builtin_sym_end,
-    ACTIONS(398), 1,
+    ACTIONS(405), 1,
       sym__blank_line,
-    STATE(98), 1,
+    STATE(109), 1,
       aux_sym_document_repeat1,
-  [1925] = 3,
-    ACTIONS(57), 1,
+  [2060] = 3,
+    ACTIONS(55), 1,
       ts_builtin_sym_end,
-    ACTIONS(400), 1,
+    ACTIONS(401), 1,
       sym__blank_line,
-    STATE(102), 1,
+    STATE(113), 1,
       aux_sym_document_repeat1,
-  [1935] = 2,
-    ACTIONS(396), 1,
+  [2070] = 3,
+    ACTIONS(88), 1,
+      ts_builtin_sym_end,
+    ACTIONS(399), 1,
+      sym__blank_line,
+    STATE(107), 1,
+      aux_sym_document_repeat1,
+  [2080] = 2,
+    ACTIONS(409), 1,
+      anon_sym_PLUS,
+    ACTIONS(407), 2,
+      anon_sym_PLUS_PLUS_RBRACE,
+      aux_sym__insertion_text_token1,
+  [2088] = 2,
+    ACTIONS(413), 1,
       anon_sym_TILDE,
-    ACTIONS(394), 2,
+    ACTIONS(411), 2,
       anon_sym_TILDE_TILDE_RBRACE,
       aux_sym__sub_text_token1,
-  [1943] = 2,
-    ACTIONS(402), 1,
+  [2096] = 3,
+    ACTIONS(415), 1,
+      ts_builtin_sym_end,
+    ACTIONS(417), 1,
+      sym__blank_line,
+    STATE(113), 1,
+      aux_sym_document_repeat1,
+  [2106] = 2,
+    ACTIONS(422), 1,
+      anon_sym_DASH,
+    ACTIONS(420), 2,
+      anon_sym_DASH_DASH_RBRACE,
+      aux_sym__deletion_text_token1,
+  [2114] = 2,
+    ACTIONS(413), 1,
+      anon_sym_TILDE,
+    ACTIONS(411), 2,
+      anon_sym_TILDE_GT,
+      aux_sym__sub_text_token1,
+  [2122] = 2,
+    ACTIONS(424), 1,
       anon_sym_EQ,
-    ACTIONS(404), 2,
+    ACTIONS(426), 2,
       anon_sym_EQ_EQ_RBRACE,
       aux_sym__highlight_text_token1,
-  [1951] = 3,
-    ACTIONS(57), 1,
-      ts_builtin_sym_end,
-    ACTIONS(400), 1,
-      sym__blank_line,
-    STATE(97), 1,
-      aux_sym_document_repeat1,
-  [1961] = 2,
-    ACTIONS(406), 1,
+  [2130] = 2,
+    ACTIONS(428), 1,
       anon_sym_LBRACE,
-    STATE(22), 1,
+    STATE(45), 1,
       sym_attributes,
-  [1968] = 2,
-    ACTIONS(408), 1,
+  [2137] = 2,
+    ACTIONS(430), 1,
       anon_sym_LBRACE,
-    STATE(41), 1,
+    STATE(27), 1,
       sym_attributes,
-  [1975] = 1,
-    ACTIONS(410), 2,
+  [2144] = 2,
+    ACTIONS(430), 1,
+      anon_sym_LBRACE,
+    STATE(18), 1,
+      sym_attributes,
+  [2151] = 1,
+    ACTIONS(432), 2,
       sym_string,
       sym_value,
-  [1980] = 2,
-    ACTIONS(406), 1,
+  [2156] = 2,
+    ACTIONS(428), 1,
       anon_sym_LBRACE,
-    STATE(29), 1,
+    STATE(49), 1,
       sym_attributes,
-  [1987] = 2,
-    ACTIONS(408), 1,
-      anon_sym_LBRACE,
-    STATE(48), 1,
-      sym_attributes,
-  [1994] = 1,
-    ACTIONS(375), 2,
+  [2163] = 2,
+    ACTIONS(434), 1,
+      anon_sym_PLUS_PLUS_PLUS,
+    ACTIONS(436), 1,
+      sym__front_matter_fence,
+  [2170] = 1,
+    ACTIONS(415), 2,
       ts_builtin_sym_end,
       sym__blank_line,
-  [1999] = 2,
-    ACTIONS(412), 1,
-      anon_sym_PLUS_PLUS_PLUS,
-    ACTIONS(414), 1,
-      sym__front_matter_fence,
-  [2006] = 1,
-    ACTIONS(416), 1,
+  [2175] = 1,
+    ACTIONS(438), 1,
       anon_sym_RBRACK,
-  [2010] = 1,
-    ACTIONS(418), 1,
+  [2179] = 1,
+    ACTIONS(440), 1,
       ts_builtin_sym_end,
-  [2014] = 1,
-    ACTIONS(420), 1,
+  [2183] = 1,
+    ACTIONS(442), 1,
       anon_sym_RBRACK,
 };
 
@@ -3017,287 +3190,306 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(33)] = 918,
   [SMALL_STATE(34)] = 936,
   [SMALL_STATE(35)] = 954,
-  [SMALL_STATE(36)] = 971,
-  [SMALL_STATE(37)] = 988,
-  [SMALL_STATE(38)] = 1005,
-  [SMALL_STATE(39)] = 1022,
-  [SMALL_STATE(40)] = 1039,
-  [SMALL_STATE(41)] = 1056,
-  [SMALL_STATE(42)] = 1073,
-  [SMALL_STATE(43)] = 1090,
-  [SMALL_STATE(44)] = 1107,
-  [SMALL_STATE(45)] = 1124,
-  [SMALL_STATE(46)] = 1141,
-  [SMALL_STATE(47)] = 1158,
-  [SMALL_STATE(48)] = 1175,
-  [SMALL_STATE(49)] = 1192,
-  [SMALL_STATE(50)] = 1209,
-  [SMALL_STATE(51)] = 1226,
-  [SMALL_STATE(52)] = 1243,
-  [SMALL_STATE(53)] = 1262,
-  [SMALL_STATE(54)] = 1281,
-  [SMALL_STATE(55)] = 1300,
-  [SMALL_STATE(56)] = 1319,
-  [SMALL_STATE(57)] = 1338,
-  [SMALL_STATE(58)] = 1350,
-  [SMALL_STATE(59)] = 1359,
-  [SMALL_STATE(60)] = 1375,
-  [SMALL_STATE(61)] = 1388,
-  [SMALL_STATE(62)] = 1401,
-  [SMALL_STATE(63)] = 1414,
-  [SMALL_STATE(64)] = 1427,
-  [SMALL_STATE(65)] = 1440,
-  [SMALL_STATE(66)] = 1453,
-  [SMALL_STATE(67)] = 1466,
-  [SMALL_STATE(68)] = 1479,
-  [SMALL_STATE(69)] = 1492,
-  [SMALL_STATE(70)] = 1505,
-  [SMALL_STATE(71)] = 1518,
-  [SMALL_STATE(72)] = 1531,
-  [SMALL_STATE(73)] = 1544,
-  [SMALL_STATE(74)] = 1557,
-  [SMALL_STATE(75)] = 1570,
-  [SMALL_STATE(76)] = 1583,
-  [SMALL_STATE(77)] = 1596,
-  [SMALL_STATE(78)] = 1609,
-  [SMALL_STATE(79)] = 1622,
-  [SMALL_STATE(80)] = 1635,
-  [SMALL_STATE(81)] = 1648,
-  [SMALL_STATE(82)] = 1661,
-  [SMALL_STATE(83)] = 1674,
-  [SMALL_STATE(84)] = 1687,
-  [SMALL_STATE(85)] = 1700,
-  [SMALL_STATE(86)] = 1713,
-  [SMALL_STATE(87)] = 1726,
-  [SMALL_STATE(88)] = 1739,
-  [SMALL_STATE(89)] = 1752,
-  [SMALL_STATE(90)] = 1765,
-  [SMALL_STATE(91)] = 1778,
-  [SMALL_STATE(92)] = 1791,
-  [SMALL_STATE(93)] = 1804,
-  [SMALL_STATE(94)] = 1817,
-  [SMALL_STATE(95)] = 1830,
-  [SMALL_STATE(96)] = 1843,
-  [SMALL_STATE(97)] = 1853,
-  [SMALL_STATE(98)] = 1863,
-  [SMALL_STATE(99)] = 1873,
-  [SMALL_STATE(100)] = 1881,
-  [SMALL_STATE(101)] = 1889,
-  [SMALL_STATE(102)] = 1897,
-  [SMALL_STATE(103)] = 1907,
-  [SMALL_STATE(104)] = 1915,
-  [SMALL_STATE(105)] = 1925,
-  [SMALL_STATE(106)] = 1935,
-  [SMALL_STATE(107)] = 1943,
-  [SMALL_STATE(108)] = 1951,
-  [SMALL_STATE(109)] = 1961,
-  [SMALL_STATE(110)] = 1968,
-  [SMALL_STATE(111)] = 1975,
-  [SMALL_STATE(112)] = 1980,
-  [SMALL_STATE(113)] = 1987,
-  [SMALL_STATE(114)] = 1994,
-  [SMALL_STATE(115)] = 1999,
-  [SMALL_STATE(116)] = 2006,
-  [SMALL_STATE(117)] = 2010,
-  [SMALL_STATE(118)] = 2014,
+  [SMALL_STATE(36)] = 972,
+  [SMALL_STATE(37)] = 989,
+  [SMALL_STATE(38)] = 1006,
+  [SMALL_STATE(39)] = 1035,
+  [SMALL_STATE(40)] = 1052,
+  [SMALL_STATE(41)] = 1069,
+  [SMALL_STATE(42)] = 1086,
+  [SMALL_STATE(43)] = 1103,
+  [SMALL_STATE(44)] = 1120,
+  [SMALL_STATE(45)] = 1137,
+  [SMALL_STATE(46)] = 1154,
+  [SMALL_STATE(47)] = 1171,
+  [SMALL_STATE(48)] = 1188,
+  [SMALL_STATE(49)] = 1205,
+  [SMALL_STATE(50)] = 1222,
+  [SMALL_STATE(51)] = 1239,
+  [SMALL_STATE(52)] = 1256,
+  [SMALL_STATE(53)] = 1273,
+  [SMALL_STATE(54)] = 1290,
+  [SMALL_STATE(55)] = 1307,
+  [SMALL_STATE(56)] = 1336,
+  [SMALL_STATE(57)] = 1356,
+  [SMALL_STATE(58)] = 1376,
+  [SMALL_STATE(59)] = 1396,
+  [SMALL_STATE(60)] = 1416,
+  [SMALL_STATE(61)] = 1436,
+  [SMALL_STATE(62)] = 1456,
+  [SMALL_STATE(63)] = 1476,
+  [SMALL_STATE(64)] = 1493,
+  [SMALL_STATE(65)] = 1508,
+  [SMALL_STATE(66)] = 1520,
+  [SMALL_STATE(67)] = 1536,
+  [SMALL_STATE(68)] = 1544,
+  [SMALL_STATE(69)] = 1557,
+  [SMALL_STATE(70)] = 1570,
+  [SMALL_STATE(71)] = 1583,
+  [SMALL_STATE(72)] = 1596,
+  [SMALL_STATE(73)] = 1609,
+  [SMALL_STATE(74)] = 1622,
+  [SMALL_STATE(75)] = 1635,
+  [SMALL_STATE(76)] = 1648,
+  [SMALL_STATE(77)] = 1661,
+  [SMALL_STATE(78)] = 1674,
+  [SMALL_STATE(79)] = 1687,
+  [SMALL_STATE(80)] = 1700,
+  [SMALL_STATE(81)] = 1713,
+  [SMALL_STATE(82)] = 1726,
+  [SMALL_STATE(83)] = 1739,
+  [SMALL_STATE(84)] = 1752,
+  [SMALL_STATE(85)] = 1765,
+  [SMALL_STATE(86)] = 1778,
+  [SMALL_STATE(87)] = 1791,
+  [SMALL_STATE(88)] = 1804,
+  [SMALL_STATE(89)] = 1817,
+  [SMALL_STATE(90)] = 1830,
+  [SMALL_STATE(91)] = 1843,
+  [SMALL_STATE(92)] = 1856,
+  [SMALL_STATE(93)] = 1869,
+  [SMALL_STATE(94)] = 1882,
+  [SMALL_STATE(95)] = 1895,
+  [SMALL_STATE(96)] = 1908,
+  [SMALL_STATE(97)] = 1921,
+  [SMALL_STATE(98)] = 1934,
+  [SMALL_STATE(99)] = 1947,
+  [SMALL_STATE(100)] = 1960,
+  [SMALL_STATE(101)] = 1973,
+  [SMALL_STATE(102)] = 1986,
+  [SMALL_STATE(103)] = 1999,
+  [SMALL_STATE(104)] = 2012,
+  [SMALL_STATE(105)] = 2020,
+  [SMALL_STATE(106)] = 2030,
+  [SMALL_STATE(107)] = 2040,
+  [SMALL_STATE(108)] = 2050,
+  [SMALL_STATE(109)] = 2060,
+  [SMALL_STATE(110)] = 2070,
+  [SMALL_STATE(111)] = 2080,
+  [SMALL_STATE(112)] = 2088,
+  [SMALL_STATE(113)] = 2096,
+  [SMALL_STATE(114)] = 2106,
+  [SMALL_STATE(115)] = 2114,
+  [SMALL_STATE(116)] = 2122,
+  [SMALL_STATE(117)] = 2130,
+  [SMALL_STATE(118)] = 2137,
+  [SMALL_STATE(119)] = 2144,
+  [SMALL_STATE(120)] = 2151,
+  [SMALL_STATE(121)] = 2156,
+  [SMALL_STATE(122)] = 2163,
+  [SMALL_STATE(123)] = 2170,
+  [SMALL_STATE(124)] = 2175,
+  [SMALL_STATE(125)] = 2179,
+  [SMALL_STATE(126)] = 2183,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
   [0] = {.entry = {.count = 0, .reusable = false}},
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 0, 0, 0),
-  [5] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [5] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
   [9] = {.entry = {.count = 1, .reusable = false}}, SHIFT(16),
-  [11] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [11] = {.entry = {.count = 1, .reusable = false}}, SHIFT(3),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 1, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [31] = {.entry = {.count = 1, .reusable = false}}, SHIFT(36),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [49] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_paragraph, 1, 0, 0),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_paragraph, 1, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [35] = {.entry = {.count = 1, .reusable = false}}, SHIFT(6),
+  [37] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
   [55] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 2, 0, 0),
-  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 3, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0),
-  [61] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
-  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(9),
-  [67] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(9),
-  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
-  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(69),
-  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(61),
-  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(65),
-  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(67),
-  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(68),
-  [88] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 4, 0, 0),
+  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0),
+  [59] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [62] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(6),
+  [65] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(6),
+  [68] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(4),
+  [71] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(72),
+  [74] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(74),
+  [77] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(81),
+  [80] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(100),
+  [83] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(69),
+  [86] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 4, 0, 0),
+  [88] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 3, 0, 0),
   [90] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_document, 5, 0, 0),
-  [92] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [94] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [96] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_span_content, 1, 0, 0),
-  [98] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(36),
-  [101] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(15),
-  [104] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
-  [107] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(94),
-  [110] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(82),
-  [113] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(83),
-  [116] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(84),
-  [119] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(85),
+  [92] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [94] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(39),
+  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(101),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(87),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(88),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(89),
+  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_paragraph_repeat1, 2, 0, 0), SHIFT_REPEAT(90),
+  [118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_span_content, 1, 0, 0),
   [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__inline, 1, 0, 1),
   [124] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__inline, 1, 0, 1),
-  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_comment, 2, 0, 0),
-  [128] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_comment, 2, 0, 0),
-  [130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_highlight, 2, 0, 0),
-  [132] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_highlight, 2, 0, 0),
-  [134] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_insertion, 2, 0, 0),
-  [136] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_insertion, 2, 0, 0),
-  [138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_deletion, 2, 0, 0),
-  [140] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_deletion, 2, 0, 0),
-  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_front_matter, 3, 0, 3),
-  [144] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_front_matter, 3, 0, 3),
-  [146] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_span, 3, 0, 4),
-  [148] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_span, 3, 0, 4),
-  [150] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 3, 0, 0),
-  [152] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 3, 0, 0),
-  [154] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_comment, 3, 0, 5),
-  [156] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_comment, 3, 0, 5),
-  [158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_highlight, 3, 0, 5),
-  [160] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_highlight, 3, 0, 5),
-  [162] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_insertion, 3, 0, 5),
-  [164] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_insertion, 3, 0, 5),
-  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_deletion, 3, 0, 5),
-  [168] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_deletion, 3, 0, 5),
-  [170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_attributes, 2, 0, 0),
-  [172] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_attributes, 2, 0, 0),
-  [174] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_span, 4, 0, 6),
-  [176] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_span, 4, 0, 6),
-  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 4, 0, 7),
-  [180] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 4, 0, 7),
-  [182] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 4, 0, 8),
-  [184] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 4, 0, 8),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_attributes, 3, 0, 0),
-  [188] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_attributes, 3, 0, 0),
-  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 5, 0, 9),
-  [192] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 5, 0, 9),
-  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_front_matter, 2, 0, 2),
-  [196] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_front_matter, 2, 0, 2),
-  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_attributes_repeat1, 2, 0, 0),
-  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_attributes_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
-  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_attributes_repeat1, 2, 0, 0), SHIFT_REPEAT(57),
-  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [222] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flag, 1, 0, 0),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [226] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_property, 3, 0, 10),
-  [228] = {.entry = {.count = 1, .reusable = false}}, SHIFT(34),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [238] = {.entry = {.count = 1, .reusable = false}}, SHIFT(101),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [246] = {.entry = {.count = 1, .reusable = false}}, SHIFT(100),
-  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [252] = {.entry = {.count = 1, .reusable = false}}, SHIFT(106),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [258] = {.entry = {.count = 1, .reusable = false}}, SHIFT(99),
-  [260] = {.entry = {.count = 1, .reusable = false}}, SHIFT(107),
-  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [276] = {.entry = {.count = 1, .reusable = false}}, SHIFT(103),
-  [278] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_front_matter_content_repeat1, 2, 0, 0),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_front_matter_content_repeat1, 2, 0, 0),
-  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_front_matter_content_repeat1, 2, 0, 0), SHIFT_REPEAT(70),
-  [285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__sub_text, 2, 0, 0),
-  [291] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(106),
-  [294] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(106),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [299] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(103),
-  [302] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(103),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__comment_text, 2, 0, 0),
-  [309] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__comment_text, 2, 0, 0), SHIFT_REPEAT(101),
-  [312] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__comment_text, 2, 0, 0), SHIFT_REPEAT(101),
-  [315] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__highlight_text, 2, 0, 0), SHIFT_REPEAT(107),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__highlight_text, 2, 0, 0),
-  [320] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__highlight_text, 2, 0, 0), SHIFT_REPEAT(107),
-  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__insertion_text, 2, 0, 0),
-  [325] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__insertion_text, 2, 0, 0), SHIFT_REPEAT(100),
-  [328] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__insertion_text, 2, 0, 0), SHIFT_REPEAT(100),
-  [331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__deletion_text, 2, 0, 0),
-  [335] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__deletion_text, 2, 0, 0), SHIFT_REPEAT(99),
-  [338] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__deletion_text, 2, 0, 0), SHIFT_REPEAT(99),
-  [341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_highlight, 2, 0, 0),
+  [128] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_highlight, 2, 0, 0),
+  [130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_span, 3, 0, 4),
+  [132] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_span, 3, 0, 4),
+  [134] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 3, 0, 0),
+  [136] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 3, 0, 0),
+  [138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_comment, 3, 0, 5),
+  [140] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_comment, 3, 0, 5),
+  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_highlight, 3, 0, 5),
+  [144] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_highlight, 3, 0, 5),
+  [146] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_insertion, 3, 0, 5),
+  [148] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_insertion, 3, 0, 5),
+  [150] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_deletion, 3, 0, 5),
+  [152] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_deletion, 3, 0, 5),
+  [154] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_insertion, 2, 0, 0),
+  [156] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_insertion, 2, 0, 0),
+  [158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_attributes, 2, 0, 0),
+  [160] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_attributes, 2, 0, 0),
+  [162] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_deletion, 2, 0, 0),
+  [164] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_deletion, 2, 0, 0),
+  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_span, 4, 0, 6),
+  [168] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_span, 4, 0, 6),
+  [170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_front_matter, 2, 0, 2),
+  [172] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_front_matter, 2, 0, 2),
+  [174] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 4, 0, 7),
+  [176] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 4, 0, 7),
+  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 4, 0, 8),
+  [180] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 4, 0, 8),
+  [182] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_correction, 5, 0, 9),
+  [184] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_correction, 5, 0, 9),
+  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_attributes, 4, 0, 0),
+  [188] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_attributes, 4, 0, 0),
+  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_attributes, 3, 0, 0),
+  [192] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_attributes, 3, 0, 0),
+  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_comment, 2, 0, 0),
+  [196] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_comment, 2, 0, 0),
+  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_front_matter, 3, 0, 3),
+  [200] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_front_matter, 3, 0, 3),
+  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [204] = {.entry = {.count = 1, .reusable = false}}, SHIFT(57),
+  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [214] = {.entry = {.count = 1, .reusable = false}}, SHIFT(59),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [222] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_attributes_repeat1, 2, 0, 0),
+  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_attributes_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
+  [227] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_attributes_repeat1, 2, 0, 0), SHIFT_REPEAT(64),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_attributes_repeat1, 1, 0, 0),
+  [236] = {.entry = {.count = 1, .reusable = false}}, SHIFT(67),
+  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flag, 1, 0, 0),
+  [242] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_flag, 1, 0, 0),
+  [244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_property, 3, 0, 10),
+  [248] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_property, 3, 0, 10),
+  [250] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [260] = {.entry = {.count = 1, .reusable = false}}, SHIFT(112),
+  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [266] = {.entry = {.count = 1, .reusable = false}}, SHIFT(114),
+  [268] = {.entry = {.count = 1, .reusable = false}}, SHIFT(116),
+  [270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [280] = {.entry = {.count = 1, .reusable = false}}, SHIFT(115),
+  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [288] = {.entry = {.count = 1, .reusable = false}}, SHIFT(104),
+  [290] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_front_matter_content_repeat1, 2, 0, 0),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_front_matter_content_repeat1, 2, 0, 0),
+  [294] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_front_matter_content_repeat1, 2, 0, 0), SHIFT_REPEAT(75),
+  [297] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_front_matter_content, 1, 0, 0),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_front_matter_content, 1, 0, 0),
+  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__sub_text, 2, 0, 0),
+  [305] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(112),
+  [308] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(112),
+  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [315] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(115),
+  [318] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__sub_text, 2, 0, 0), SHIFT_REPEAT(115),
+  [321] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__comment_text, 2, 0, 0),
+  [325] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__comment_text, 2, 0, 0), SHIFT_REPEAT(104),
+  [328] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__comment_text, 2, 0, 0), SHIFT_REPEAT(104),
+  [331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__insertion_text, 2, 0, 0),
+  [337] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__insertion_text, 2, 0, 0), SHIFT_REPEAT(111),
+  [340] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__insertion_text, 2, 0, 0), SHIFT_REPEAT(111),
+  [343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
   [349] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [351] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_front_matter_content, 1, 0, 0),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_front_matter_content, 1, 0, 0),
-  [355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [353] = {.entry = {.count = 1, .reusable = false}}, SHIFT(111),
+  [355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
   [357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
-  [377] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__deletion_text, 1, 0, 0),
-  [382] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__deletion_text, 1, 0, 0),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__insertion_text, 1, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__insertion_text, 1, 0, 0),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__comment_text, 1, 0, 0),
-  [390] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__comment_text, 1, 0, 0),
-  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__sub_text, 1, 0, 0),
-  [396] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__sub_text, 1, 0, 0),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [402] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__highlight_text, 1, 0, 0),
-  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__highlight_text, 1, 0, 0),
-  [406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [412] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
-  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [418] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__deletion_text, 2, 0, 0),
+  [369] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__deletion_text, 2, 0, 0), SHIFT_REPEAT(114),
+  [372] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__deletion_text, 2, 0, 0), SHIFT_REPEAT(114),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [387] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym__highlight_text, 2, 0, 0), SHIFT_REPEAT(116),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__highlight_text, 2, 0, 0),
+  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__highlight_text, 2, 0, 0), SHIFT_REPEAT(116),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__comment_text, 1, 0, 0),
+  [397] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__comment_text, 1, 0, 0),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__insertion_text, 1, 0, 0),
+  [409] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__insertion_text, 1, 0, 0),
+  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__sub_text, 1, 0, 0),
+  [413] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__sub_text, 1, 0, 0),
+  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0),
+  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_document_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__deletion_text, 1, 0, 0),
+  [422] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__deletion_text, 1, 0, 0),
+  [424] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym__highlight_text, 1, 0, 0),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__highlight_text, 1, 0, 0),
+  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [434] = {.entry = {.count = 1, .reusable = false}}, SHIFT(35),
+  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [440] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
 };
 
 #ifdef __cplusplus

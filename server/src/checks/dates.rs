@@ -101,6 +101,23 @@ pub struct Relative {
     pub resolved: Option<String>,
 }
 
+impl Relative {
+    /// True when the resolution lies after `published` (a future event,
+    /// which the `future` flag marks).
+    pub fn is_future(&self, published: Option<Date>) -> bool {
+        match (
+            self.resolved
+                .as_deref()
+                .and_then(When::parse)
+                .and_then(When::first_day),
+            published,
+        ) {
+            (Some(first), Some(p)) => first > p,
+            _ => false,
+        }
+    }
+}
+
 /// Multi-word expressions, longest first; `{}` never appears in them.
 const PHRASES: &[&str] = &[
     "earlier this month",

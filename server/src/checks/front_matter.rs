@@ -6,7 +6,7 @@ use crate::corpus::Article;
 
 pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     let Some(fm) = &a.doc.front_matter else {
-        return Vec::new();
+        return misplaced(index, a);
     };
     let mut out: Vec<Diagnostic> = fm
         .problems
@@ -21,6 +21,20 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
             }
         })
         .collect();
+    for code in &fm.allow {
+        if super::rule(&code.value).is_none() {
+            out.push(
+                diag(
+                    index,
+                    "front-matter",
+                    code.range.clone(),
+                    format!("`allow` names no rule `{}`", code.value),
+                )
+                .with_help("rule codes are listed by `newsmark rules` and in docs/rules.md")
+                .with_severity(Severity::Warning),
+            );
+        }
+    }
     if let Some(outlet) = &fm.outlet
         && !outlet.value.starts_with('@')
     {
@@ -38,6 +52,28 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// A `+++` block after a byte-order mark or blank lines is read as article
+/// text; say so rather than ignore the metadata silently.
+fn misplaced(index: usize, a: &Article) -> Vec<Diagnostic> {
+    if a.plain {
+        return Vec::new();
+    }
+    let trimmed = a
+        .text
+        .trim_start_matches('\u{feff}')
+        .trim_start_matches(['\n', '\r', ' ', '\t']);
+    let at = a.text.len() - trimmed.len();
+    if at > 0 && (trimmed.starts_with("+++\n") || trimmed.starts_with("+++\r\n")) {
+        vec![
+            diag(index, "front-matter", at..at + 3, "front matter must start on the very first line; this block is read as article text")
+                .with_severity(Severity::Warning)
+                .with_help("remove the byte-order mark or blank lines before `+++`"),
+        ]
+    } else {
+        Vec::new()
+    }
 }
 
 #[cfg(test)]
@@ -77,6 +113,30 @@ mod tests {
               | title = "unclosed
               |                  ^
               = help: front matter keys are described in docs/format.md
+        "#]],
+        );
+    }
+
+    #[test]
+    fn front_matter_after_blank_line_or_bom() {
+        check(
+            "front-matter",
+            "\n+++\nid = \"ap\"\n+++\nBody.\n",
+            expect![[r#"
+            a.news warning: front matter must start on the very first line; this block is read as article text
+              | +++
+              | ^^^
+              = help: remove the byte-order mark or blank lines before `+++`
+        "#]],
+        );
+        check(
+            "front-matter",
+            "\u{feff}+++\nid = \"ap\"\n+++\nBody.\n",
+            expect![[r#"
+            a.news warning: front matter must start on the very first line; this block is read as article text
+              | ﻿+++
+              |  ^^^
+              = help: remove the byte-order mark or blank lines before `+++`
         "#]],
         );
     }

@@ -71,6 +71,22 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
                 .with_help("write the quantity as digits, e.g. `n=300000` or `n=2.5`"),
             );
         }
+        for p in span.properties.iter().filter(|p| p.key.value == "allow") {
+            for code in p.value.value.split(',').map(str::trim) {
+                if super::rule(code).is_none() {
+                    out.push(
+                        diag(
+                            index,
+                            "syntax",
+                            p.value.range.clone(),
+                            format!("`allow={}` names no rule `{code}`", p.value.value),
+                        )
+                        .with_help("rule codes are listed by `newsmark rules` and in docs/rules.md")
+                        .with_severity(Severity::Warning),
+                    );
+                }
+            }
+        }
         for key in ["by", "via"] {
             if let Some(v) = span.property(key)
                 && !v.value.starts_with('@')

@@ -7,7 +7,7 @@ use crate::corpus::Corpus;
 pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, a) in corpus.articles.iter().enumerate() {
-        for r in &a.summary.sources {
+        for r in a.summary.sources.iter().chain(&a.summary.derived_from) {
             let Some(anchor) = &r.anchor else { continue };
             let Some(targets) = corpus.index.sources.get(&r.source.value) else {
                 continue;
@@ -20,7 +20,7 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
                     .any(|x| x.value == anchor.value)
             });
             if !found {
-                let names: Vec<String> = targets
+                let mut names: Vec<String> = targets
                     .iter()
                     .flat_map(|&t| {
                         corpus.articles[t]
@@ -30,6 +30,8 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
                             .map(|x| format!("#{}", x.value))
                     })
                     .collect();
+                names.sort();
+                names.dedup();
                 let help = if names.is_empty() {
                     format!(
                         "`{}` has no anchors; add `#{}` to the span you mean there",

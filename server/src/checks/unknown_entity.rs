@@ -11,7 +11,9 @@ pub(crate) fn suggest<'a>(
 ) -> Option<&'a String> {
     candidates
         .map(|c| (strsim::damerau_levenshtein(id, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        // One edit for short ids, two for longer ones: a looser match on
+        // three-letter ids (`@wsj` vs `@usa`) would mislead.
+        .filter(|(d, c)| *d <= if c.len() <= 4 { 1 } else { 2.max(c.len() / 5) })
         .min()
         .map(|(_, c)| c)
 }

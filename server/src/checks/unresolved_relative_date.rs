@@ -22,15 +22,22 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
             format!("“{}” has no resolved date", s.text.trim()),
         )
         .with_help("add `when=` with the date it refers to");
-        let resolved = find_relative(&s.text, published)
+        let relative = find_relative(&s.text, published)
             .into_iter()
-            .find_map(|r| r.resolved);
-        if let Some(r) = resolved {
+            .find(|r| r.resolved.is_some());
+        if let Some(rel) = relative
+            && let Some(r) = rel.resolved.clone()
+        {
+            let future = if rel.is_future(published) && !s.has_flag("future") {
+                " future"
+            } else {
+                ""
+            };
             let (range, replacement) = match s.property("when") {
-                Some(w) => (w.range.clone(), r.clone()),
-                None => (
+                Some(w) if future.is_empty() => (w.range.clone(), r.clone()),
+                _ => (
                     s.attributes.end - 1..s.attributes.end - 1,
-                    format!(" when={r}"),
+                    format!(" when={r}{future}"),
                 ),
             };
             d = d.with_fix(Fix {
@@ -58,10 +65,15 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
             });
         let clean = a.text.get(range.clone()) == Some(text);
         if let (Some(w), true, false) = (&r.resolved, clean, a.plain) {
+            let future = if r.is_future(published) {
+                " future"
+            } else {
+                ""
+            };
             d = d.with_fix(Fix {
                 title: format!("Annotate as a date: `when={w}`"),
                 range: range.clone(),
-                replacement: format!("[{text}]{{.date when={w}}}"),
+                replacement: format!("[{text}]{{.date when={w}{future}}}"),
                 safe: false,
             });
         }
@@ -116,6 +128,26 @@ mod tests {
             "unresolved-relative-date",
             "+++\npublished = 2022-11-08\n+++\n[Last week]{.date when=2022-11} a sunday-school; todays\n",
             expect![[r#""#]],
+        );
+    }
+
+    #[test]
+    fn future_expressions_get_the_future_flag() {
+        check(
+            "unresolved-relative-date",
+            "+++\npublished = 2022-11-08\n+++\nTalks resume tomorrow and [next month]{.date}.\n",
+            expect![[r#"
+                a.news hint: relative date “tomorrow” is not resolved
+                  | Talks resume tomorrow and [next month]{.date}.
+                  |              ^^^^^^^^
+                  = help: against the publication date it means 2022-11-09: annotate it as `[tomorrow]{.date when=2022-11-09}`
+                  = fix (unsafe): "tomorrow" -> "[tomorrow]{.date when=2022-11-09 future}"
+                a.news hint: “next month” has no resolved date
+                  | Talks resume tomorrow and [next month]{.date}.
+                  |                           ^^^^^^^^^^^^^^^^^^^
+                  = help: add `when=` with the date it refers to
+                  = fix (unsafe): "" -> " when=2022-12 future"
+            "#]],
         );
     }
 

@@ -51,6 +51,8 @@ fn named(t: &Target, path: &Path) -> bool {
 }
 
 pub struct Outcome {
+    /// How many articles the named paths hold.
+    pub checked: usize,
     /// Each corpus, its findings for the named paths, and the named files
     /// that are not text (bad encoding, NUL bytes).
     pub corpora: Vec<(Corpus, Vec<Diagnostic>, Vec<crate::corpus::LoadError>)>,
@@ -61,6 +63,7 @@ pub struct Outcome {
 pub fn collect(paths: &[PathBuf], progress: bool) -> Outcome {
     let (targets, mut io_errors) = targets(paths);
     let mut corpora = Vec::new();
+    let mut checked = 0;
     for t in targets {
         let bar = progress.then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
@@ -90,6 +93,11 @@ pub fn collect(paths: &[PathBuf], progress: bool) -> Outcome {
         {
             io_errors.push(format!("{}: {}", Corpus::display_path(&e.path), e.message));
         }
+        checked += corpus
+            .articles
+            .iter()
+            .filter(|a| named(&t, &a.path))
+            .count();
         let bad: Vec<_> = corpus
             .load_errors
             .iter()
@@ -98,7 +106,11 @@ pub fn collect(paths: &[PathBuf], progress: bool) -> Outcome {
             .collect();
         corpora.push((corpus, diags, bad));
     }
-    Outcome { corpora, io_errors }
+    Outcome {
+        checked,
+        corpora,
+        io_errors,
+    }
 }
 
 pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, &str)> {
@@ -121,6 +133,7 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
         if n > 0 {
             let again = collect(&paths, false);
             outcome.corpora = again.corpora;
+            outcome.checked = again.checked;
         }
     }
 
@@ -207,11 +220,7 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
                 })
             })
             .collect();
-            let articles: usize = outcome
-                .corpora
-                .iter()
-                .map(|(c, _, _)| c.articles.len())
-                .sum();
+            let articles = outcome.checked;
             if total == 0 {
                 let _ = writeln!(
                     stdout,

@@ -160,11 +160,15 @@ pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: 
     }
     if let Some(f) = &d.fix {
         let kind = if f.safe { "fix" } else { "suggestion" };
-        group = group.element(
-            Level::HELP
-                .with_name(kind)
-                .message(format!("replace with `{}`", f.replacement)),
-        );
+        let what = if f.range.is_empty() {
+            format!("insert `{}`", f.replacement)
+        } else if f.range == d.range {
+            format!("replace with `{}`", f.replacement)
+        } else {
+            let old = text.get(f.range.clone()).unwrap_or("");
+            format!("replace `{old}` with `{}`", f.replacement)
+        };
+        group = group.element(Level::HELP.with_name(kind).message(what));
     }
     let report: [Group; 1] = [group];
     let renderer = if color {

@@ -19,8 +19,10 @@ pub struct ConfigProblem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// File extensions (without the dot) that a directory walk picks up.
+    /// File extensions (without the dot) of annotated articles.
     pub extensions: Vec<String>,
+    /// File extensions of plain scraped text: walked too, read with no markup.
+    pub plain: Vec<String>,
     /// Paths (relative to the root, gitignore-style globs) left out of walks.
     pub exclude: Vec<String>,
     /// Registry files, relative to the root.
@@ -34,6 +36,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             extensions: vec!["news".into()],
+            plain: Vec::new(),
             exclude: Vec::new(),
             registry: vec!["entities.toml".into()],
             rules: BTreeMap::new(),
@@ -55,9 +58,9 @@ impl Config {
         for (key, value) in table.get_ref().iter() {
             let name = key.get_ref().as_ref();
             match name {
-                "extensions" | "exclude" | "registry" => match string_list(value.get_ref()) {
+                "extensions" | "plain" | "exclude" | "registry" => match string_list(value.get_ref()) {
                     Some(list) => {
-                        let list = if name == "extensions" {
+                        let list = if name == "extensions" || name == "plain" {
                             list.into_iter()
                                 .map(|e| e.trim_start_matches('.').to_string())
                                 .collect()
@@ -66,6 +69,7 @@ impl Config {
                         };
                         match name {
                             "extensions" => config.extensions = list,
+                            "plain" => config.plain = list,
                             "exclude" => config.exclude = list,
                             _ => config.registry = list,
                         }
@@ -115,7 +119,7 @@ impl Config {
                 other => config.problems.push(ConfigProblem {
                     range: key.span(),
                     message: format!(
-                        "unknown key `{other}`; known keys: extensions, exclude, registry, rules"
+                        "unknown key `{other}`; known keys: extensions, plain, exclude, registry, rules"
                     ),
                 }),
             }

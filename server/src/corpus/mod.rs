@@ -237,7 +237,8 @@ impl Corpus {
 
         let mut paths: BTreeMap<PathBuf, bool> = BTreeMap::new();
         for p in walk(root, &corpus.config) {
-            paths.insert(p, false);
+            let plain = !has_extension(&p, &corpus.config.extensions);
+            paths.insert(p, plain);
         }
         for p in extra {
             let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
@@ -291,6 +292,8 @@ impl Corpus {
             }
             let plain = !has_extension(&path, &corpus.config.extensions);
             corpus.articles.push(article(path, text, plain));
+            // (Files with a `plain` extension are plain text, like any other
+            // extension that is not an article one.)
         }
         corpus.index = Index::build(&corpus.articles);
         corpus
@@ -334,7 +337,9 @@ impl Corpus {
     /// root with a configured extension).
     pub fn owns(&self, path: &Path) -> bool {
         self.file_ref(path).is_some()
-            || (path.starts_with(&self.root) && has_extension(path, &self.config.extensions))
+            || (path.starts_with(&self.root)
+                && (has_extension(path, &self.config.extensions)
+                    || has_extension(path, &self.config.plain)))
     }
 
     /// Replaces (or adds) the text of one file and re-derives only what

@@ -261,7 +261,8 @@ struct Builder<'a> {
 /// One step of the explicit traversal stack (no recursion: spans may nest
 /// arbitrarily deep and a scraped file must never overflow the stack).
 enum Step<'t> {
-    Enter(Node<'t>, Option<usize>),
+    /// A node, the span it is in, and whether an ERROR node encloses it.
+    Enter(Node<'t>, Option<usize>, bool),
 }
 
 impl<'a> Builder<'a> {
@@ -270,14 +271,17 @@ impl<'a> Builder<'a> {
     }
 
     fn walk(&mut self, root: Node) {
-        let mut stack = vec![Step::Enter(root, None)];
-        while let Some(Step::Enter(node, parent)) = stack.pop() {
+        let mut stack = vec![Step::Enter(root, None, false)];
+        while let Some(Step::Enter(node, parent, in_error)) = stack.pop() {
             if node.is_missing() {
                 self.missing(node);
                 continue;
             }
             let mut next_parent = parent;
+            let is_error = node.kind() == "ERROR";
             match node.kind() {
+                // One report per error region: nested ERROR nodes repeat it.
+                "ERROR" if in_error => {}
                 "ERROR" => self.error(node),
                 "front_matter" if node.start_byte() == 0 => {
                     self.markup.push(node.byte_range());
@@ -313,14 +317,14 @@ impl<'a> Builder<'a> {
                 // by their owner; only their syntax errors matter below.
                 if child.kind() == "attributes" || child.kind() == "critic_text" {
                     if child.has_error() {
-                        stack.push(Step::Enter(child, next_parent));
+                        stack.push(Step::Enter(child, next_parent, in_error || is_error));
                     }
                     continue;
                 }
                 if node.kind() == "ERROR" && !child.is_named() {
                     continue;
                 }
-                stack.push(Step::Enter(child, next_parent));
+                stack.push(Step::Enter(child, next_parent, in_error || is_error));
             }
         }
     }
@@ -548,6 +552,15 @@ impl<'a> Builder<'a> {
                     fix: Some((first, "\\]".into())),
                 }
             }
+        } else if text.starts_with("{~~") && !text.contains("~>") {
+            SyntaxError {
+                range: range.clone(),
+                message: "correction without `~>`".into(),
+                help: Some(
+                    "a correction is written `{~~original~>replacement~~}` on one line".into(),
+                ),
+                fix: None,
+            }
         } else if text.starts_with("+++") {
             SyntaxError {
                 range: range.clone(),
@@ -557,9 +570,14 @@ impl<'a> Builder<'a> {
             }
         } else {
             let shown: String = text.chars().take(40).collect();
+            let message = if shown.trim().is_empty() {
+                "unexpected space or line break here".to_string()
+            } else {
+                format!("unexpected `{}`", shown.trim())
+            };
             SyntaxError {
                 range: range.clone(),
-                message: format!("unexpected `{}`", shown.trim()),
+                message,
                 help: Some("see docs/format.md for the syntax".into()),
                 fix: None,
             }
