@@ -121,6 +121,8 @@ struct State {
     /// Bumped on every change; a scheduled check runs only if still current.
     generation: u64,
     debounce: Duration,
+    /// The client can register file watchers dynamically.
+    watch: bool,
 }
 
 pub struct Backend {
@@ -269,6 +271,7 @@ impl Backend {
                 findings: HashMap::new(),
                 generation: 0,
                 debounce: Duration::from_millis(200),
+                watch: false,
             })),
         }
     }
@@ -463,25 +466,27 @@ impl LanguageServer for Backend {
         if let Some(p) = progress {
             p.finish_with_message(format!("{articles} articles")).await;
         }
-        let watchers = vec![FileSystemWatcher {
-            glob_pattern: GlobPattern::String("**/*.{news,toml,txt}".into()),
-            kind: None,
-        }];
-        let registration = Registration {
-            id: "newsmark-watch".into(),
-            method: "workspace/didChangeWatchedFiles".into(),
-            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
-                watchers,
-            })
-            .ok(),
-        };
-        if let Err(e) = self.client.register_capability(vec![registration]).await {
-            self.client
-                .log_message(
-                    MessageType::INFO,
-                    format!("newsmark: file watching not available: {e}"),
-                )
-                .await;
+        if lock(&self.state).watch {
+            let watchers = vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.{news,toml,txt}".into()),
+                kind: None,
+            }];
+            let registration = Registration {
+                id: "newsmark-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.client
+                    .log_message(
+                        MessageType::INFO,
+                        format!("newsmark: file watching not available: {e}"),
+                    )
+                    .await;
+            }
         }
         self.client
             .log_message(
