@@ -426,8 +426,8 @@ pub fn walk(root: &Path, config: &Config) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in builder.build().flatten() {
         let path = entry.path();
-        if entry.file_type().is_some_and(|t| t.is_file()) && has_extension(path, &config.extensions)
-        {
+        let wanted = has_extension(path, &config.extensions) || has_extension(path, &config.plain);
+        if entry.file_type().is_some_and(|t| t.is_file()) && wanted {
             // A nested corpus (its own newsmark.toml) is not part of this one.
             let nested = path
                 .parent()
