@@ -5,6 +5,7 @@
 
 mod convert;
 pub mod position;
+mod transport;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -35,10 +36,26 @@ pub fn run() -> ExitCode {
     };
     runtime.block_on(async {
         let (service, socket) = LspService::new(Backend::new);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // The framework reads and writes through in-memory pipes; the guard
+        // in `transport` owns the real stdin and stdout.
+        let (server_in, guard_in) = tokio::io::duplex(1 << 20);
+        let (server_out, guard_out) = tokio::io::duplex(1 << 20);
+        let stdout = Arc::new(tokio::sync::Mutex::new(tokio::io::stdout()));
+        let input = tokio::spawn(transport::guard_input(
+            tokio::io::stdin(),
+            guard_in,
+            stdout.clone(),
+        ));
+        let output = tokio::spawn(transport::forward_output(guard_out, stdout));
+        Server::new(server_in, server_out, socket)
             .serve(service)
             .await;
+        input.abort();
+        let _ = output.await;
     });
+    // A thread blocked reading stdin must not keep the process alive after
+    // `exit`.
+    runtime.shutdown_background();
     ExitCode::SUCCESS
 }
 
@@ -123,6 +140,8 @@ struct State {
     debounce: Duration,
     /// The client can register file watchers dynamically.
     watch: bool,
+    /// The client shows `$/progress`.
+    progress: bool,
 }
 
 pub struct Backend {
@@ -272,6 +291,7 @@ impl Backend {
                 generation: 0,
                 debounce: Duration::from_millis(200),
                 watch: false,
+                progress: false,
             })),
         }
     }
@@ -341,6 +361,19 @@ impl LanguageServer for Backend {
                 Encoding::Utf16
             };
             s.roots = roots;
+            s.progress = params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false);
+            s.watch = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false);
             if let Some(ms) = params
                 .initialization_options
                 .as_ref()
@@ -425,13 +458,19 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let roots = lock(&self.state).roots.clone();
         let token = ProgressToken::String("newsmark-indexing".into());
-        let created = self
-            .client
-            .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
-                token: token.clone(),
-            })
+        // Only clients that said they show progress are asked to; a client
+        // that never answers must not stall indexing.
+        let created = lock(&self.state).progress
+            && tokio::time::timeout(
+                Duration::from_secs(5),
+                self.client.send_request::<request::WorkDoneProgressCreate>(
+                    WorkDoneProgressCreateParams {
+                        token: token.clone(),
+                    },
+                ),
+            )
             .await
-            .is_ok();
+            .is_ok_and(|r| r.is_ok());
         let progress = if created {
             Some(
                 self.client
