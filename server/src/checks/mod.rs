@@ -259,8 +259,30 @@ pub(crate) fn from_text(
             if doc.overlaps_critic(&range) {
                 return None;
             }
+            // A phrase already annotated as an attribution (`.src`) is known
+            // to the analyst.
+            if code == "anonymous-source"
+                && doc.spans_at(range.start).any(|s| s.kind() == Some("src"))
+            {
+                return None;
+            }
             let mut d = diag(index, code, range.clone(), f.message);
             d.help = f.help;
+            let original = article.text.get(range.clone()).unwrap_or("");
+            let clean = original == doc.plain.text.get(f.range.clone()).unwrap_or("");
+            if code == "scrape-boilerplate"
+                && clean
+                && !article.plain
+                && !original.contains("--}")
+                && !original.contains('\n')
+            {
+                d.fix = Some(Fix {
+                    title: "Mark as deleted (`{--…--}` keeps the text)".into(),
+                    range: range.clone(),
+                    replacement: format!("{{--{original}--}}"),
+                    safe: false,
+                });
+            }
             if let Some(replacement) = f.replacement {
                 let original = article.text.get(range.clone()).unwrap_or("");
                 // The original text must be exactly the finding's text (no

@@ -128,7 +128,7 @@ pub fn find(text: &str, _published: Option<jiff::civil::Date>) -> Vec<TextFindin
             range: start..start + line.len(),
             message: format!("website furniture, not article text: {label} “{}”", excerpt(trimmed)),
             help: Some(
-                "delete the line, or mark it deleted with CriticMarkup `{--…--}` so the import stays reproducible"
+                "mark it deleted with CriticMarkup `{--…--}`: the text stays (the import remains reproducible) and the finding goes"
                     .to_string(),
             ),
             replacement: None,
