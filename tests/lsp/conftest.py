@@ -40,6 +40,12 @@ def initialize_params(root: pathlib.Path, utf8: bool = False) -> types.Initializ
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "lsp"]))
 async def client(lsp_client: LanguageClient, corpus_dir):
+    lsp_client.registrations = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams):
+        lsp_client.registrations.extend(params.registrations)
+
     await lsp_client.initialize_session(initialize_params(corpus_dir))
     lsp_client.corpus_dir = corpus_dir
     yield

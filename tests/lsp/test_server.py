@@ -146,9 +146,9 @@ async def test_hover_date_and_quote(client: LanguageClient):
     )
     assert hover is not None and "→ `20" in hover.contents.value, hover
     q = text.index("claim=no-arms-exports")
-    q_start = text.rindex("[“", 0, q)
+    inside = text.rindex("]{", 0, q) - 3  # in the quote's own words
     hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=pos_end(text, q_start + 3))
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=pos_end(text, inside))
     )
     assert hover is not None
     assert "claim `no-arms-exports`" in hover.contents.value

@@ -42,8 +42,10 @@ pub fn hover(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Hover> {
                 return None;
             };
             let sp = &corpus.articles[i].doc.spans[*span];
-            let claim = sp.property("claim")?;
-            claim_card(corpus, &claim.value, Some((i, sp.range.clone())))
+            match sp.property("claim") {
+                Some(claim) => claim_card(corpus, &claim.value, Some((i, sp.range.clone()))),
+                None => statement_card(corpus, sp),
+            }
         }
     };
     Some(Hover {
@@ -223,6 +225,30 @@ fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) 
     out
 }
 
+/// A quote or claim with no `claim=`: who said it, through whom, from where.
+fn statement_card(corpus: &Corpus, sp: &crate::syntax::Span) -> String {
+    let name = |v: &str| {
+        let id = v.trim_start_matches('@');
+        corpus
+            .registry
+            .entities
+            .get(id)
+            .map_or_else(|| v.to_string(), |e| e.display_name().to_string())
+    };
+    let mut out = format!("**{}**", sp.kind().unwrap_or("quote"));
+    if let Some(by) = sp.property("by") {
+        out.push_str(&format!(" by {}", name(&by.value)));
+    }
+    if let Some(via) = sp.property("via") {
+        out.push_str(&format!(", via {}", name(&via.value)));
+    }
+    if let Some(src) = sp.property("src") {
+        out.push_str(&format!("  \ntaken from `{}`", src.value));
+    }
+    out.push_str("\n\nNo `claim=`: add one to compare this statement with other outlets.");
+    out
+}
+
 fn date_card(corpus: &Corpus, i: usize, span: usize) -> String {
     let a = &corpus.articles[i];
     let sp = &a.doc.spans[span];
@@ -388,6 +414,21 @@ author = "@prk"
             **manila**  
             The Manila Times · 2022-09-22 · `manila`
         "#]],
+        );
+    }
+
+    #[test]
+    fn quote_without_claim_shows_its_attribution() {
+        check(
+            &CORPUS.replace(
+                "[Pyongyang]{@prk}:",
+                "[Pyongyang]{@prk}: [“we w$0on’t”]{.quote by=@prk-mnd-official via=@bbc}",
+            ),
+            expect![[r#"
+            106..162
+            **quote** by Unnamed defence ministry official, via BBC News
+
+            No `claim=`: add one to compare this statement with other outlets."#]],
         );
     }
 
