@@ -291,3 +291,71 @@ async def test_bad_requests_get_answers_not_crashes(client: LanguageClient):
     )
     assert not any(d.code == "syntax" for d in report.items)
     assert "src950s" in text
+
+
+async def test_semantic_tokens_cover_attributes(client: LanguageClient):
+    path = find_file(client, "]{@prk}")
+    open_doc(client, path)
+    tokens = await client.text_document_semantic_tokens_full_async(
+        types.SemanticTokensParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri()))
+    )
+    data = tokens.data
+    assert len(data) % 5 == 0 and len(data) > 50
+    # Token type 0 (variable) is an entity reference like `@prk`.
+    assert 0 in data[3::5]
+
+
+async def test_config_change_takes_effect_without_restart(client: LanguageClient):
+    wsj = find_file(client, "src950s")
+    await wait_for(lambda: "garbled-token" in codes(client, wsj))
+    config = client.corpus_dir / "newsmark.toml"
+    text = open_doc(client, config)
+    new = text.replace("[rules]", "[rules]\ngarbled-token = \"off\"")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=config.as_uri(), version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new)],
+        )
+    )
+    await wait_for(lambda: "garbled-token" not in codes(client, wsj))
+    # A bad value in the config is a diagnostic on the config itself.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=config.as_uri(), version=3),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="colour = 1\n" + new)],
+        )
+    )
+    await wait_for(lambda: any("unknown key `colour`" in d.message for d in client.diagnostics.get(config.as_uri(), [])))
+
+
+async def test_files_changed_outside_the_editor_are_picked_up(client: LanguageClient):
+    await wait_for(lambda: client.registrations)
+    assert any(r.method == "workspace/didChangeWatchedFiles" for r in client.registrations)
+    new = client.corpus_dir / "pulled.news"
+    new.write_text("+++\nid = \"pulled\"\n+++\n[Someone]{@nobody-known} said it dates to the src960s.\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=new.as_uri(), type=types.FileChangeType.Created)])
+    )
+    await wait_for(lambda: {"unknown-entity", "garbled-token"} <= set(codes(client, new)))
+    # The file turns into binary: it leaves the corpus, its diagnostics clear.
+    new.write_bytes(b"\x00\x01binary")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=new.as_uri(), type=types.FileChangeType.Changed)])
+    )
+    await wait_for(lambda: codes(client, new) == [])
+    await wait_for(lambda: any("NUL byte" in m.message for m in client.log_messages))
+
+
+async def test_registry_hover_and_references_from_an_entry(client: LanguageClient):
+    registry = client.corpus_dir / "entities.toml"
+    text = open_doc(client, registry)
+    at = text.index("[prk]") + 2
+    uri = types.TextDocumentIdentifier(uri=registry.as_uri())
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=uri, position=pos_end(text, at)))
+    assert "**North Korea**" in hover.contents.value
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(text_document=uri, position=pos_end(text, at), context=types.ReferenceContext(include_declaration=False))
+    )
+    assert len({r.uri for r in refs}) == 5, refs
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=uri))
+    assert any(re.match(r"\d+ mentions in 5 sources", l.command.title) for l in lenses)

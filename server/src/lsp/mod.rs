@@ -271,6 +271,14 @@ impl State {
                 out.push((uri, diags, self.open.get(&path).map(|o| o.version)));
             }
         }
+        // Files that had findings and left every corpus (deleted, turned
+        // binary): clear what the editor still shows.
+        for gone in self.published.difference(&now) {
+            let known = self.corpora.iter().any(|c| c.file_ref(gone).is_some());
+            if !known && let Some(uri) = uri_of(gone) {
+                out.push((uri, Vec::new(), None));
+            }
+        }
         self.published = now;
         self.findings = findings;
         out
