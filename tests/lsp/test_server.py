@@ -359,3 +359,40 @@ async def test_registry_hover_and_references_from_an_entry(client: LanguageClien
     assert len({r.uri for r in refs}) == 5, refs
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=uri))
     assert any(re.match(r"\d+ mentions in 5 sources", l.command.title) for l in lenses)
+
+
+async def test_annotate_a_mention_everywhere_and_add_to_registry(client: LanguageClient):
+    path = find_file(client, "]{@prk}")
+    text = open_doc(client, path)
+    new_text = text + "\n\nNorth Korea and [Someone New]{@someone-new}, again North Korea.\n"
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
+        )
+    )
+    await wait_for(lambda: "unknown-entity" in codes(client, path))
+    at = new_text.rindex("North Korea and") + 3
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            range=types.Range(start=pos_end(new_text, at), end=pos_end(new_text, at)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    titles = [a.title for a in actions]
+    assert "Annotate “North Korea” as @prk" in titles, titles
+    everywhere = next(a for a in actions if a.title.startswith("Annotate every “North Korea”"))
+    edits = [e for es in everywhere.edit.changes.values() for e in es]
+    assert len(edits) >= 2 and all(e.new_text == "[North Korea]{@prk}" for e in edits)
+    unknown_at = new_text.index("@someone-new") + 3
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            range=types.Range(start=pos_end(new_text, unknown_at), end=pos_end(new_text, unknown_at)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    add = next(a for a in actions if a.title == "Add `someone-new` to the registry")
+    (uri, edits), = add.edit.changes.items()
+    assert uri.endswith("entities.toml") and "[someone-new]" in edits[0].new_text

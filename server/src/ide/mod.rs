@@ -2,11 +2,16 @@
 //! offsets, no LSP. One feature per file; `target_at` finds what the cursor
 //! is on, which most features start from.
 
+pub mod code_actions;
+pub mod code_lens;
 pub mod completion;
 pub mod definition;
+pub mod folding;
 pub mod hover;
+pub mod inlay_hints;
 pub mod references;
 pub mod rename;
+pub mod semantic_tokens;
 pub mod symbols;
 
 use crate::checks::FileRef;

@@ -1,15 +1,14 @@
 //! Plain results (`checks`, `ide`) to protocol types.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::*;
 
 use super::position::{Encoding, range_to_proto, to_proto};
-use crate::checks::dates::{When, weekday_name};
 use crate::checks::{self, FileRef, Severity};
-use crate::corpus::{Article, Corpus, RefRole};
+use crate::corpus::Corpus;
 use crate::ide::completion::{Item, ItemKind};
 use crate::ide::symbols::{Symbol, SymbolKind as Kind};
 
@@ -67,68 +66,57 @@ pub fn completion(rope: &Rope, item: &Item, enc: Encoding) -> CompletionItem {
     }
 }
 
-/// A quick fix for every finding with a fix that touches `range`, plus "add
-/// to registry" for unknown entities.
+/// Code actions for `range` (see `ide::code_actions`), as workspace edits.
 pub fn code_actions(
     corpus: &Corpus,
-    uri: &Uri,
+    file: FileRef,
     rope: &Rope,
     enc: Encoding,
     findings: &[checks::Diagnostic],
     range: std::ops::Range<usize>,
 ) -> Vec<CodeActionOrCommand> {
-    let mut out = Vec::new();
-    for d in findings
-        .iter()
-        .filter(|d| d.range.start <= range.end && range.start <= d.range.end)
-    {
-        let lsp_diag = diagnostic(rope, d, enc, Path::new(""));
-        if let Some(f) = &d.fix {
-            let edit = TextEdit::new(range_to_proto(rope, &f.range, enc), f.replacement.clone());
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: f.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: lsp_diag.clone().map(|x| vec![x]),
+    crate::ide::code_actions::code_actions(corpus, file, range, findings)
+        .into_iter()
+        .map(|a| {
+            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            for e in &a.edits {
+                let Some((path, text)) = corpus.file_text(e.file) else {
+                    continue;
+                };
+                let Some(uri) = Uri::from_file_path(path) else {
+                    continue;
+                };
+                let edit_rope = if e.file == file {
+                    rope.clone()
+                } else {
+                    Rope::from_str(text)
+                };
+                changes.entry(uri).or_default().push(TextEdit::new(
+                    range_to_proto(&edit_rope, &e.range, enc),
+                    e.new_text.clone(),
+                ));
+            }
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: a.title,
+                kind: Some(if a.fixes.is_some() {
+                    CodeActionKind::QUICKFIX
+                } else {
+                    CodeActionKind::REFACTOR_REWRITE
+                }),
+                diagnostics: a
+                    .fixes
+                    .and_then(|n| findings.get(n))
+                    .and_then(|d| diagnostic(rope, d, enc, Path::new("")))
+                    .map(|d| vec![d]),
                 edit: Some(WorkspaceEdit {
-                    changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                    changes: Some(changes),
                     ..WorkspaceEdit::default()
                 }),
-                is_preferred: Some(f.safe),
+                is_preferred: Some(a.preferred),
                 ..CodeAction::default()
-            }));
-        }
-        if d.code == "unknown-entity"
-            && let FileRef::Article(i) = d.file
-            && let Some(id) = corpus.articles[i].text.get(d.range.clone())
-            && let Some(reg) = corpus.registry_files.first()
-            && let Some(reg_uri) = Uri::from_file_path(&reg.path)
-        {
-            let reg_rope = Rope::from_str(&reg.text);
-            let end = to_proto(&reg_rope, reg.text.len(), enc);
-            let sep = if reg.text.is_empty() || reg.text.ends_with("\n\n") {
-                ""
-            } else if reg.text.ends_with('\n') {
-                "\n"
-            } else {
-                "\n\n"
-            };
-            let entry = format!("{sep}[{id}]\nkind = \"person\"\nname = \"{id}\"\n");
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Add `{id}` to the registry"),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: lsp_diag.map(|x| vec![x]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(HashMap::from([(
-                        reg_uri,
-                        vec![TextEdit::new(Range::new(end, end), entry)],
-                    )])),
-                    ..WorkspaceEdit::default()
-                }),
-                ..CodeAction::default()
-            }));
-        }
-    }
-    out
+            })
+        })
+        .collect()
 }
 
 #[allow(deprecated)]
@@ -173,132 +161,61 @@ pub fn symbol_information(s: &Symbol, location: Location) -> SymbolInformation {
     }
 }
 
-pub fn folding(rope: &Rope, a: &Article, enc: Encoding) -> Vec<FoldingRange> {
-    let Some(fm) = &a.doc.front_matter else {
-        return Vec::new();
-    };
-    let r = range_to_proto(rope, &fm.range, enc);
-    let end_line = if r.end.character == 0 && r.end.line > r.start.line {
-        r.end.line - 1
-    } else {
-        r.end.line
-    };
-    vec![FoldingRange {
-        start_line: r.start.line,
-        start_character: None,
-        end_line,
-        end_character: None,
-        kind: Some(FoldingRangeKind::Region),
-        collapsed_text: Some("+++ front matter +++".into()),
-    }]
-}
-
-/// The resolved date after each `.date` span whose text is not already it.
-pub fn inlay_hints(rope: &Rope, a: &Article, enc: Encoding) -> Vec<InlayHint> {
-    a.doc
-        .spans
+pub fn folding(rope: &Rope, corpus: &Corpus, i: usize, enc: Encoding) -> Vec<FoldingRange> {
+    crate::ide::folding::folding_ranges(corpus, i)
         .iter()
-        .filter(|s| s.kind() == Some("date"))
-        .filter_map(|s| {
-            let when = s.property("when")?;
-            let label = match When::parse(&when.value)? {
-                When::Day(d) => format!("{} {d}", &weekday_name(d.weekday())[..3]),
-                _ => when.value.clone(),
+        .map(|range| {
+            let r = range_to_proto(rope, range, enc);
+            // A block ending with its newline folds up to the line before.
+            let end_line = if r.end.character == 0 && r.end.line > r.start.line {
+                r.end.line - 1
+            } else {
+                r.end.line
             };
-            if s.text.trim() == when.value {
-                return None;
+            FoldingRange {
+                start_line: r.start.line,
+                start_character: None,
+                end_line,
+                end_character: None,
+                kind: Some(FoldingRangeKind::Region),
+                collapsed_text: Some("+++ front matter +++".into()),
             }
-            Some(InlayHint {
-                position: to_proto(rope, s.content.end, enc),
-                label: InlayHintLabel::String(format!("→{label}")),
-                kind: None,
-                text_edits: None,
-                tooltip: None,
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            })
         })
         .collect()
 }
 
-/// "quoted by N of M outlets" on claims; "N mentions in M sources" on
-/// registry entries.
-pub fn code_lenses(corpus: &Corpus, file: FileRef, rope: &Rope, enc: Encoding) -> Vec<CodeLens> {
-    let lens = |range: &std::ops::Range<usize>, title: String| CodeLens {
-        range: range_to_proto(rope, range, enc),
-        command: Some(Command {
-            title,
-            command: String::new(),
-            arguments: None,
-        }),
-        data: None,
-    };
-    match file {
-        FileRef::Article(i) => {
-            let outlet = |j: usize| {
-                corpus.articles[j]
-                    .summary
-                    .refs
-                    .iter()
-                    .find(|r| r.role == RefRole::Outlet)
-                    .map_or_else(|| corpus.articles[j].summary.id.clone(), |r| r.id.clone())
-            };
-            let all: BTreeSet<String> = (0..corpus.articles.len()).map(outlet).collect();
-            corpus.articles[i]
-                .summary
-                .statements
-                .iter()
-                .filter_map(|st| {
-                    let claim = st.claim.as_ref()?;
-                    let carrying: BTreeSet<String> = corpus
-                        .index
-                        .claim_uses
-                        .get(&claim.value)
-                        .into_iter()
-                        .flatten()
-                        .map(|&j| outlet(j))
-                        .collect();
-                    Some(lens(
-                        &st.range,
-                        format!("quoted by {} of {} outlets", carrying.len(), all.len()),
-                    ))
-                })
-                .collect()
-        }
-        FileRef::Registry(f) => corpus
-            .registry
-            .entities
-            .values()
-            .filter(|e| e.file == f)
-            .map(|e| {
-                let uses = corpus
-                    .index
-                    .entity_uses
-                    .get(&e.id)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let mentions = uses
-                    .iter()
-                    .filter(|(i, j)| corpus.articles[*i].summary.refs[*j].role == RefRole::Mention)
-                    .count();
-                let sources: BTreeSet<usize> = uses.iter().map(|(i, _)| *i).collect();
-                lens(
-                    &e.range,
-                    format!(
-                        "{mentions} mention{} in {} source{}",
-                        if mentions == 1 { "" } else { "s" },
-                        sources.len(),
-                        if sources.len() == 1 { "" } else { "s" }
-                    ),
-                )
-            })
-            .collect(),
-        FileRef::Config => Vec::new(),
-    }
+pub fn inlay_hints(rope: &Rope, corpus: &Corpus, i: usize, enc: Encoding) -> Vec<InlayHint> {
+    crate::ide::inlay_hints::inlay_hints(corpus, i)
+        .into_iter()
+        .map(|h| InlayHint {
+            position: to_proto(rope, h.offset, enc),
+            label: InlayHintLabel::String(h.label),
+            kind: None,
+            text_edits: None,
+            tooltip: None,
+            padding_left: Some(true),
+            padding_right: None,
+            data: None,
+        })
+        .collect()
 }
 
-/// The semantic token types, in legend order.
+pub fn code_lenses(corpus: &Corpus, file: FileRef, rope: &Rope, enc: Encoding) -> Vec<CodeLens> {
+    crate::ide::code_lens::code_lenses(corpus, file)
+        .into_iter()
+        .map(|l| CodeLens {
+            range: range_to_proto(rope, &l.range, enc),
+            command: Some(Command {
+                title: l.title,
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        })
+        .collect()
+}
+
+/// The semantic token types, in legend order (`ide::semantic_tokens::TokenKind`).
 pub const TOKEN_TYPES: &[SemanticTokenType] = &[
     SemanticTokenType::VARIABLE,
     SemanticTokenType::TYPE,
@@ -309,39 +226,17 @@ pub const TOKEN_TYPES: &[SemanticTokenType] = &[
     SemanticTokenType::MACRO,
 ];
 
-/// Semantic tokens for an article's attributes and CriticMarkup markers:
-/// entity ids, kinds, keys, values, flags, anchors.
-pub fn semantic_tokens(rope: &Rope, a: &Article, enc: Encoding) -> Vec<SemanticToken> {
-    let mut raw: Vec<(usize, usize, u32)> = Vec::new();
-    for s in &a.doc.spans {
-        for e in &s.entities {
-            raw.push((e.range.start.saturating_sub(1), e.range.end, 0));
-        }
-        if let Some(k) = &s.kind {
-            raw.push((k.range.start.saturating_sub(1), k.range.end, 1));
-        }
-        for p in &s.properties {
-            raw.push((p.key.range.start, p.key.range.end, 2));
-            raw.push((p.value.range.start, p.value.range.end, 3));
-        }
-        for f in &s.flags {
-            raw.push((f.range.start, f.range.end, 4));
-        }
-        for x in &s.anchors {
-            raw.push((x.range.start.saturating_sub(1), x.range.end, 6));
-        }
-    }
-    for c in &a.doc.critics {
-        if let Some(r) = &c.replacement {
-            raw.push((r.start, r.end, 5));
-        }
-    }
-    raw.sort();
+pub fn semantic_tokens(
+    rope: &Rope,
+    corpus: &Corpus,
+    i: usize,
+    enc: Encoding,
+) -> Vec<SemanticToken> {
     let mut out = Vec::new();
     let (mut last_line, mut last_col) = (0u32, 0u32);
-    for (start, end, ty) in raw {
-        let s = to_proto(rope, start, enc);
-        let e = to_proto(rope, end, enc);
+    for (range, kind) in crate::ide::semantic_tokens::semantic_tokens(corpus, i) {
+        let s = to_proto(rope, range.start, enc);
+        let e = to_proto(rope, range.end, enc);
         // Tokens do not cross lines.
         if s.line != e.line || e.character <= s.character {
             continue;
@@ -356,7 +251,7 @@ pub fn semantic_tokens(rope: &Rope, a: &Article, enc: Encoding) -> Vec<SemanticT
             delta_line,
             delta_start,
             length: e.character - s.character,
-            token_type: ty,
+            token_type: kind as u32,
             token_modifiers_bitset: 0,
         });
         last_line = s.line;

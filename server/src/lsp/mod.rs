@@ -835,7 +835,7 @@ impl LanguageServer for Backend {
         let findings = s.findings.get(&path).map(Vec::as_slice).unwrap_or(&[]);
         let actions = convert::code_actions(
             &s.corpora[ci],
-            &uri,
+            file,
             &rope,
             s.encoding,
             findings,
@@ -889,8 +889,7 @@ impl LanguageServer for Backend {
         let FileRef::Article(i) = file else {
             return Ok(None);
         };
-        let a = &s.corpora[ci].articles[i];
-        Ok(Some(convert::folding(&rope, a, s.encoding)))
+        Ok(Some(convert::folding(&rope, &s.corpora[ci], i, s.encoding)))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -904,7 +903,8 @@ impl LanguageServer for Backend {
         };
         Ok(Some(convert::inlay_hints(
             &rope,
-            &s.corpora[ci].articles[i],
+            &s.corpora[ci],
+            i,
             s.encoding,
         )))
     }
@@ -921,7 +921,7 @@ impl LanguageServer for Backend {
         let FileRef::Article(i) = file else {
             return Ok(None);
         };
-        let data = convert::semantic_tokens(&rope, &s.corpora[ci].articles[i], s.encoding);
+        let data = convert::semantic_tokens(&rope, &s.corpora[ci], i, s.encoding);
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: None,
             data,

@@ -1,0 +1,234 @@
+//! Code actions: the fix of every finding under the cursor, "add to
+//! registry" for an unknown entity, and "annotate this mention" for a
+//! registry name or alias left un-annotated (here, or everywhere in the
+//! corpus).
+
+use super::rename::Edit;
+use crate::checks::{Diagnostic, FileRef};
+use crate::corpus::Corpus;
+use crate::syntax::TextRange;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    /// The finding this action resolves, if any.
+    pub fixes: Option<usize>,
+    pub edits: Vec<Edit>,
+    pub preferred: bool,
+}
+
+/// Actions for `range` in `file`; `findings` are that file's diagnostics.
+pub fn code_actions(
+    corpus: &Corpus,
+    file: FileRef,
+    range: TextRange,
+    findings: &[Diagnostic],
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    for (n, d) in findings.iter().enumerate() {
+        if d.file != file || d.range.start > range.end || range.start > d.range.end {
+            continue;
+        }
+        if let Some(f) = &d.fix {
+            out.push(Action {
+                title: f.title.clone(),
+                fixes: Some(n),
+                edits: vec![Edit {
+                    file,
+                    range: f.range.clone(),
+                    new_text: f.replacement.clone(),
+                }],
+                preferred: f.safe,
+            });
+        }
+        if d.code == "unknown-entity"
+            && let Some(action) = add_to_registry(corpus, file, &d.range, n)
+        {
+            out.push(action);
+        }
+    }
+    if let FileRef::Article(i) = file {
+        out.extend(annotate_mention(corpus, i, range.start));
+    }
+    out
+}
+
+fn add_to_registry(corpus: &Corpus, file: FileRef, range: &TextRange, n: usize) -> Option<Action> {
+    let (_, text) = corpus.file_text(file)?;
+    let id = text.get(range.clone())?;
+    let reg = corpus.registry_files.first()?;
+    let sep = if reg.text.is_empty() || reg.text.ends_with("\n\n") {
+        ""
+    } else if reg.text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    Some(Action {
+        title: format!("Add `{id}` to the registry"),
+        fixes: Some(n),
+        edits: vec![Edit {
+            file: FileRef::Registry(0),
+            range: reg.text.len()..reg.text.len(),
+            new_text: format!("{sep}[{id}]\nkind = \"person\"\nname = \"{id}\"\n"),
+        }],
+        preferred: false,
+    })
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Un-annotated occurrences of `name` in article `i`: whole words, in
+/// article text with no markup inside, not already in an entity mention.
+fn occurrences(corpus: &Corpus, i: usize, name: &str) -> Vec<TextRange> {
+    let a = &corpus.articles[i];
+    if a.plain || name.is_empty() {
+        return Vec::new();
+    }
+    let text = &a.text;
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = a.doc.body_start;
+    while let Some(p) = text.get(from..).and_then(|t| t.find(name)) {
+        let start = from + p;
+        let end = start + name.len();
+        from = end;
+        let bounded = (start == 0 || !is_word_byte(bytes[start - 1]))
+            && (end == bytes.len() || !is_word_byte(bytes[end]));
+        let in_mention = a
+            .doc
+            .spans_at(start)
+            .any(|s| !s.entities.is_empty() || start < s.content.start || end > s.content.end);
+        let plain = a.doc.plain.slice_of_source(start..end) == name;
+        if bounded && !in_mention && plain && !a.doc.overlaps_critic(&(start..end)) {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
+fn annotate_mention(corpus: &Corpus, i: usize, offset: usize) -> Vec<Action> {
+    let mut found: Option<(String, String, TextRange)> = None;
+    for e in corpus.registry.entities.values() {
+        for name in e.name.iter().chain(&e.aka) {
+            for r in occurrences(corpus, i, name) {
+                let longer = found.as_ref().is_none_or(|(_, n, _)| name.len() > n.len());
+                if r.start <= offset && offset <= r.end && longer {
+                    found = Some((e.id.clone(), name.clone(), r));
+                }
+            }
+        }
+    }
+    let Some((id, name, here)) = found else {
+        return Vec::new();
+    };
+    let wrap = |file: usize, r: TextRange| Edit {
+        file: FileRef::Article(file),
+        range: r,
+        new_text: format!("[{name}]{{@{id}}}"),
+    };
+    let everywhere: Vec<Edit> = (0..corpus.articles.len())
+        .flat_map(|j| {
+            occurrences(corpus, j, &name)
+                .into_iter()
+                .map(move |r| (j, r))
+        })
+        .map(|(j, r)| wrap(j, r))
+        .collect();
+    let files: std::collections::BTreeSet<FileRef> = everywhere.iter().map(|e| e.file).collect();
+    let mut out = vec![Action {
+        title: format!("Annotate “{name}” as @{id}"),
+        fixes: None,
+        edits: vec![wrap(i, here)],
+        preferred: false,
+    }];
+    if everywhere.len() > 1 {
+        out.push(Action {
+            title: format!(
+                "Annotate every “{name}” as @{id} ({} in {} files)",
+                everywhere.len(),
+                files.len()
+            ),
+            fixes: None,
+            edits: everywhere,
+            preferred: false,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::code_actions;
+    use crate::checks::check_corpus;
+    use crate::ide::test_support::{fixture, show};
+
+    fn check(text: &str, expected: Expect) {
+        let (corpus, file, offset) = fixture(text);
+        let findings = check_corpus(&corpus);
+        let mut out = String::new();
+        for a in code_actions(&corpus, file, offset..offset, &findings) {
+            out.push_str(&format!(
+                "{}{}\n",
+                a.title,
+                if a.preferred { " (preferred)" } else { "" }
+            ));
+            for e in &a.edits {
+                out.push_str(&format!(
+                    "  {} -> {:?}\n",
+                    show(
+                        &corpus,
+                        &crate::ide::Location {
+                            file: e.file,
+                            range: e.range.clone()
+                        }
+                    ),
+                    e.new_text
+                ));
+            }
+        }
+        expected.assert_eq(&out);
+    }
+
+    const CORPUS: &str = "//- /a.news\n+++\npublished = 2022-09-22\n+++\nNorth Korea said the src950s. [Pyongyang]{@prk} and [KCNA]{@kcan}\n//- /b.news\nNorth Korea again, not North Koreans.\n//- /entities.toml\n[prk]\nname = \"North Korea\"\naka = [\"Pyongyang\"]\n";
+
+    #[test]
+    fn fix_of_a_finding() {
+        check(
+            &CORPUS.replace("src950s", "src9$050s"),
+            expect![[r#"
+            Correct to `1950s` (keeps `src950s` as the original) (preferred)
+              a.news 52..59 "src950s" -> "{~~src950s~>1950s~~}"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn add_unknown_entity_to_the_registry() {
+        check(
+            &CORPUS.replace("@kcan", "@kc$0an"),
+            expect![[r#"
+            Add `kcan` to the registry
+              entities.toml 47..47 "" -> "\n[kcan]\nkind = \"person\"\nname = \"kcan\"\n"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn annotate_a_mention_here_and_everywhere() {
+        check(
+            &CORPUS.replace("North Korea said", "North Ko$0rea said"),
+            expect![[r#"
+            Annotate “North Korea” as @prk
+              a.news 31..42 "North Korea" -> "[North Korea]{@prk}"
+            Annotate every “North Korea” as @prk (2 in 2 files)
+              a.news 31..42 "North Korea" -> "[North Korea]{@prk}"
+              b.news 0..11 "North Korea" -> "[North Korea]{@prk}"
+        "#]],
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Code lenses: "quoted by N of M outlets" on statements with a `claim=`;
+//! "N mentions in M sources" on registry entries.
+
+use std::collections::BTreeSet;
+
+use crate::checks::FileRef;
+use crate::corpus::{Corpus, RefRole};
+use crate::syntax::TextRange;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lens {
+    pub range: TextRange,
+    pub title: String,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The outlet of an article (its `outlet` entity), else its source id.
+fn outlet(corpus: &Corpus, j: usize) -> String {
+    let s = &corpus.articles[j].summary;
+    s.refs
+        .iter()
+        .find(|r| r.role == RefRole::Outlet)
+        .map_or_else(|| s.id.clone(), |r| r.id.clone())
+}
+
+pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
+    match file {
+        FileRef::Article(i) => {
+            let all: BTreeSet<String> = (0..corpus.articles.len())
+                .map(|j| outlet(corpus, j))
+                .collect();
+            corpus.articles[i]
+                .summary
+                .statements
+                .iter()
+                .filter_map(|st| {
+                    let claim = st.claim.as_ref()?;
+                    let carrying: BTreeSet<String> = corpus
+                        .index
+                        .claim_uses
+                        .get(&claim.value)
+                        .into_iter()
+                        .flatten()
+                        .map(|&j| outlet(corpus, j))
+                        .collect();
+                    Some(Lens {
+                        range: st.range.clone(),
+                        title: format!(
+                            "quoted by {} of {}",
+                            carrying.len(),
+                            plural(all.len(), "outlet")
+                        ),
+                    })
+                })
+                .collect()
+        }
+        FileRef::Registry(f) => corpus
+            .registry
+            .entities
+            .values()
+            .filter(|e| e.file == f)
+            .map(|e| {
+                let uses = corpus
+                    .index
+                    .entity_uses
+                    .get(&e.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let mentions = uses
+                    .iter()
+                    .filter(|(i, j)| corpus.articles[*i].summary.refs[*j].role == RefRole::Mention)
+                    .count();
+                let sources: BTreeSet<usize> = uses.iter().map(|(i, _)| *i).collect();
+                Lens {
+                    range: e.range.clone(),
+                    title: format!(
+                        "{} in {}",
+                        plural(mentions, "mention"),
+                        plural(sources.len(), "source")
+                    ),
+                }
+            })
+            .collect(),
+        FileRef::Config => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::code_lenses;
+    use crate::checks::FileRef;
+    use crate::checks::test_support::corpus;
+
+    #[test]
+    fn claims_and_registry_entries() {
+        let c = corpus(
+            "//- /a.news\n+++\noutlet = \"@ap\"\n+++\n[North Korea]{@prk}: [“never”]{.quote by=@prk claim=c}\n//- /b.news\n+++\noutlet = \"@bbc\"\n+++\n[“never ever”]{.quote by=@prk claim=c} [Pyongyang]{@prk}\n//- /c.news\n+++\noutlet = \"@bbc\"\n+++\nText.\n//- /entities.toml\n[prk]\nname = \"North Korea\"\n[ap]\n[bbc]\n",
+        );
+        let show = |f| {
+            code_lenses(&c, f)
+                .iter()
+                .map(|l| format!("{:?} {}", l.range, l.title))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        expect![[r#"
+            44..81 quoted by 2 of 2 outlets
+            28..30 0 mentions in 1 source
+            33..36 0 mentions in 2 sources
+            1..4 2 mentions in 2 sources"#]]
+        .assert_eq(&format!(
+            "{}\n{}",
+            show(FileRef::Article(0)),
+            show(FileRef::Registry(0))
+        ));
+    }
+}
