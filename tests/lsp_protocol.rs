@@ -148,3 +148,33 @@ fn closed_stdin_ends_the_process() {
     let _ = child.kill();
     panic!("the server kept running with its input closed");
 }
+
+#[test]
+fn a_panicking_handler_answers_an_error_and_the_server_stays_up() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .arg("lsp")
+        .env("NEWSMARK_TEST_PANIC_IN", "hover")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start newsmark lsp");
+    let stdin = child.stdin.take().expect("stdin");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut s = Server { child, stdin, stdout };
+    s.send_raw(INIT);
+    s.response();
+    s.send_raw(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    s.send_raw(r#"{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///x.news"},"position":{"line":0,"character":0}}}"#);
+    let r = s.response();
+    assert_eq!(r["id"], 2);
+    assert_eq!(r["error"]["code"], -32603, "internal error: {r}");
+    s.send_raw(r#"{"jsonrpc":"2.0","id":3,"method":"workspace/symbol","params":{"query":""}}"#);
+    let r = s.response();
+    assert_eq!(r["id"], 3);
+    assert!(r["result"].is_array(), "still answering: {r}");
+    s.send_raw(r#"{"jsonrpc":"2.0","id":4,"method":"shutdown"}"#);
+    s.response();
+    s.send_raw(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    assert!(s.wait_exit(Duration::from_secs(10)).is_some());
+}

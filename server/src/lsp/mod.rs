@@ -157,6 +157,27 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Runs a request handler so that a panic answers that request with an
+/// internal error and the server stays up.
+fn guard<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    // Test seam: lets the protocol tests prove that a panicking handler
+    // answers an error instead of taking the server down.
+    let f = move || {
+        if std::env::var_os("NEWSMARK_TEST_PANIC_IN").is_some_and(|v| v == what) {
+            panic!("test panic in {what}");
+        }
+        f()
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+            message: format!("newsmark: internal error in {what}; the server is still running")
+                .into(),
+            data: None,
+        })
+    })
+}
+
 fn path_of(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
@@ -712,266 +733,296 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let p = params.text_document_position_params;
-        let s = lock(&self.state);
-        let (ci, file, offset, rope) = s
-            .locate(&p.text_document.uri, p.position)
-            .ok_or_else(|| unknown(&p.text_document.uri))?;
-        Ok(
-            crate::ide::hover::hover(&s.corpora[ci], file, offset).map(|h| Hover {
-                contents: HoverContents::Markup(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: h.markdown,
+        guard("hover", || {
+            let p = params.text_document_position_params;
+            let s = lock(&self.state);
+            let (ci, file, offset, rope) = s
+                .locate(&p.text_document.uri, p.position)
+                .ok_or_else(|| unknown(&p.text_document.uri))?;
+            Ok(
+                crate::ide::hover::hover(&s.corpora[ci], file, offset).map(|h| Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: h.markdown,
+                    }),
+                    range: Some(position::range_to_proto(&rope, &h.range, s.encoding)),
                 }),
-                range: Some(position::range_to_proto(&rope, &h.range, s.encoding)),
-            }),
-        )
+            )
+        })
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let p = params.text_document_position_params;
-        let s = lock(&self.state);
-        let (ci, file, offset, _) = s
-            .locate(&p.text_document.uri, p.position)
-            .ok_or_else(|| unknown(&p.text_document.uri))?;
-        let locs: Vec<Location> = crate::ide::definition::definition(&s.corpora[ci], file, offset)
-            .iter()
-            .filter_map(|l| s.location(ci, l))
-            .collect();
-        Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)))
+        guard("goto_definition", || {
+            let p = params.text_document_position_params;
+            let s = lock(&self.state);
+            let (ci, file, offset, _) = s
+                .locate(&p.text_document.uri, p.position)
+                .ok_or_else(|| unknown(&p.text_document.uri))?;
+            let locs: Vec<Location> =
+                crate::ide::definition::definition(&s.corpora[ci], file, offset)
+                    .iter()
+                    .filter_map(|l| s.location(ci, l))
+                    .collect();
+            Ok((!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs)))
+        })
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let p = params.text_document_position;
-        let s = lock(&self.state);
-        let (ci, file, offset, _) = s
-            .locate(&p.text_document.uri, p.position)
-            .ok_or_else(|| unknown(&p.text_document.uri))?;
-        let locs = crate::ide::references::references(
-            &s.corpora[ci],
-            file,
-            offset,
-            params.context.include_declaration,
-        );
-        Ok(Some(
-            locs.iter().filter_map(|l| s.location(ci, l)).collect(),
-        ))
+        guard("references", || {
+            let p = params.text_document_position;
+            let s = lock(&self.state);
+            let (ci, file, offset, _) = s
+                .locate(&p.text_document.uri, p.position)
+                .ok_or_else(|| unknown(&p.text_document.uri))?;
+            let locs = crate::ide::references::references(
+                &s.corpora[ci],
+                file,
+                offset,
+                params.context.include_declaration,
+            );
+            Ok(Some(
+                locs.iter().filter_map(|l| s.location(ci, l)).collect(),
+            ))
+        })
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let s = lock(&self.state);
-        let (ci, file, offset, rope) = s
-            .locate(&params.text_document.uri, params.position)
-            .ok_or_else(|| unknown(&params.text_document.uri))?;
-        match crate::ide::rename::prepare_rename(&s.corpora[ci], file, offset) {
-            Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-                range: position::range_to_proto(&rope, &range, s.encoding),
-                placeholder,
-            })),
-            Err(message) => Err(Error::invalid_params(message)),
-        }
+        guard("prepare_rename", || {
+            let s = lock(&self.state);
+            let (ci, file, offset, rope) = s
+                .locate(&params.text_document.uri, params.position)
+                .ok_or_else(|| unknown(&params.text_document.uri))?;
+            match crate::ide::rename::prepare_rename(&s.corpora[ci], file, offset) {
+                Ok((range, placeholder)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                    range: position::range_to_proto(&rope, &range, s.encoding),
+                    placeholder,
+                })),
+                Err(message) => Err(Error::invalid_params(message)),
+            }
+        })
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        let p = params.text_document_position;
-        let s = lock(&self.state);
-        let (ci, file, offset, _) = s
-            .locate(&p.text_document.uri, p.position)
-            .ok_or_else(|| unknown(&p.text_document.uri))?;
-        let edits = crate::ide::rename::rename(&s.corpora[ci], file, offset, &params.new_name)
-            .map_err(Error::invalid_params)?;
-        let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-        for e in edits {
-            if let Some(loc) = s.location(
-                ci,
-                &crate::ide::Location {
-                    file: e.file,
-                    range: e.range,
-                },
-            ) {
-                changes
-                    .entry(loc.uri)
-                    .or_default()
-                    .push(TextEdit::new(loc.range, e.new_text));
+        guard("rename", || {
+            let p = params.text_document_position;
+            let s = lock(&self.state);
+            let (ci, file, offset, _) = s
+                .locate(&p.text_document.uri, p.position)
+                .ok_or_else(|| unknown(&p.text_document.uri))?;
+            let edits = crate::ide::rename::rename(&s.corpora[ci], file, offset, &params.new_name)
+                .map_err(Error::invalid_params)?;
+            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            for e in edits {
+                if let Some(loc) = s.location(
+                    ci,
+                    &crate::ide::Location {
+                        file: e.file,
+                        range: e.range,
+                    },
+                ) {
+                    changes
+                        .entry(loc.uri)
+                        .or_default()
+                        .push(TextEdit::new(loc.range, e.new_text));
+                }
             }
-        }
-        Ok(Some(WorkspaceEdit {
-            changes: Some(changes),
-            ..WorkspaceEdit::default()
-        }))
+            Ok(Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..WorkspaceEdit::default()
+            }))
+        })
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let p = params.text_document_position;
-        let s = lock(&self.state);
-        let (ci, file, offset, rope) = s
-            .locate(&p.text_document.uri, p.position)
-            .ok_or_else(|| unknown(&p.text_document.uri))?;
-        let items = crate::ide::completion::completions(&s.corpora[ci], file, offset);
-        Ok(Some(CompletionResponse::Array(
-            items
-                .iter()
-                .map(|i| convert::completion(&rope, i, s.encoding))
-                .collect(),
-        )))
+        guard("completion", || {
+            let p = params.text_document_position;
+            let s = lock(&self.state);
+            let (ci, file, offset, rope) = s
+                .locate(&p.text_document.uri, p.position)
+                .ok_or_else(|| unknown(&p.text_document.uri))?;
+            let items = crate::ide::completion::completions(&s.corpora[ci], file, offset);
+            Ok(Some(CompletionResponse::Array(
+                items
+                    .iter()
+                    .map(|i| convert::completion(&rope, i, s.encoding))
+                    .collect(),
+            )))
+        })
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let uri = params.text_document.uri;
-        let s = lock(&self.state);
-        let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
-        let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
-        let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
-        let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
-        let rope = s.rope(&path, text);
-        let start = from_proto(&rope, params.range.start, s.encoding);
-        let end = from_proto(&rope, params.range.end, s.encoding);
-        let findings = s.findings.get(&path).map(Vec::as_slice).unwrap_or(&[]);
-        let actions = convert::code_actions(
-            &s.corpora[ci],
-            file,
-            &rope,
-            s.encoding,
-            findings,
-            start..end,
-        );
-        Ok(Some(actions))
+        guard("code_action", || {
+            let uri = params.text_document.uri;
+            let s = lock(&self.state);
+            let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
+            let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
+            let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
+            let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
+            let rope = s.rope(&path, text);
+            let start = from_proto(&rope, params.range.start, s.encoding);
+            let end = from_proto(&rope, params.range.end, s.encoding);
+            let findings = s.findings.get(&path).map(Vec::as_slice).unwrap_or(&[]);
+            let actions = convert::code_actions(
+                &s.corpora[ci],
+                file,
+                &rope,
+                s.encoding,
+                findings,
+                start..end,
+            );
+            Ok(Some(actions))
+        })
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let uri = params.text_document.uri;
-        let s = lock(&self.state);
-        let (ci, file, _, rope) = s
-            .locate(&uri, Position::new(0, 0))
-            .ok_or_else(|| unknown(&uri))?;
-        let FileRef::Article(i) = file else {
-            return Ok(None);
-        };
-        let symbols = crate::ide::symbols::document_symbols(&s.corpora[ci], i)
-            .iter()
-            .map(|sym| convert::document_symbol(&rope, sym, s.encoding))
-            .collect();
-        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+        guard("document_symbol", || {
+            let uri = params.text_document.uri;
+            let s = lock(&self.state);
+            let (ci, file, _, rope) = s
+                .locate(&uri, Position::new(0, 0))
+                .ok_or_else(|| unknown(&uri))?;
+            let FileRef::Article(i) = file else {
+                return Ok(None);
+            };
+            let symbols = crate::ide::symbols::document_symbols(&s.corpora[ci], i)
+                .iter()
+                .map(|sym| convert::document_symbol(&rope, sym, s.encoding))
+                .collect();
+            Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+        })
     }
 
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        let s = lock(&self.state);
-        let mut out = Vec::new();
-        for ci in 0..s.corpora.len() {
-            for (sym, loc) in crate::ide::symbols::workspace_symbols(&s.corpora[ci], &params.query)
-            {
-                if let Some(location) = s.location(ci, &loc) {
-                    out.push(convert::symbol_information(&sym, location));
+        guard("symbol", || {
+            let s = lock(&self.state);
+            let mut out = Vec::new();
+            for ci in 0..s.corpora.len() {
+                for (sym, loc) in
+                    crate::ide::symbols::workspace_symbols(&s.corpora[ci], &params.query)
+                {
+                    if let Some(location) = s.location(ci, &loc) {
+                        out.push(convert::symbol_information(&sym, location));
+                    }
                 }
             }
-        }
-        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+            Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+        })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let uri = params.text_document.uri;
-        let s = lock(&self.state);
-        let (ci, file, _, rope) = s
-            .locate(&uri, Position::new(0, 0))
-            .ok_or_else(|| unknown(&uri))?;
-        let FileRef::Article(i) = file else {
-            return Ok(None);
-        };
-        Ok(Some(convert::folding(&rope, &s.corpora[ci], i, s.encoding)))
+        guard("folding_range", || {
+            let uri = params.text_document.uri;
+            let s = lock(&self.state);
+            let (ci, file, _, rope) = s
+                .locate(&uri, Position::new(0, 0))
+                .ok_or_else(|| unknown(&uri))?;
+            let FileRef::Article(i) = file else {
+                return Ok(None);
+            };
+            Ok(Some(convert::folding(&rope, &s.corpora[ci], i, s.encoding)))
+        })
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let uri = params.text_document.uri;
-        let s = lock(&self.state);
-        let (ci, file, _, rope) = s
-            .locate(&uri, Position::new(0, 0))
-            .ok_or_else(|| unknown(&uri))?;
-        let FileRef::Article(i) = file else {
-            return Ok(None);
-        };
-        Ok(Some(convert::inlay_hints(
-            &rope,
-            &s.corpora[ci],
-            i,
-            s.encoding,
-        )))
+        guard("inlay_hint", || {
+            let uri = params.text_document.uri;
+            let s = lock(&self.state);
+            let (ci, file, _, rope) = s
+                .locate(&uri, Position::new(0, 0))
+                .ok_or_else(|| unknown(&uri))?;
+            let FileRef::Article(i) = file else {
+                return Ok(None);
+            };
+            Ok(Some(convert::inlay_hints(
+                &rope,
+                &s.corpora[ci],
+                i,
+                s.encoding,
+            )))
+        })
     }
 
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let uri = params.text_document.uri;
-        let s = lock(&self.state);
-        let (ci, file, _, rope) = s
-            .locate(&uri, Position::new(0, 0))
-            .ok_or_else(|| unknown(&uri))?;
-        let FileRef::Article(i) = file else {
-            return Ok(None);
-        };
-        let data = convert::semantic_tokens(&rope, &s.corpora[ci], i, s.encoding);
-        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
-            result_id: None,
-            data,
-        })))
+        guard("semantic_tokens_full", || {
+            let uri = params.text_document.uri;
+            let s = lock(&self.state);
+            let (ci, file, _, rope) = s
+                .locate(&uri, Position::new(0, 0))
+                .ok_or_else(|| unknown(&uri))?;
+            let FileRef::Article(i) = file else {
+                return Ok(None);
+            };
+            let data = convert::semantic_tokens(&rope, &s.corpora[ci], i, s.encoding);
+            Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            })))
+        })
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let uri = params.text_document.uri;
-        let s = lock(&self.state);
-        let (ci, file, _, rope) = s
-            .locate(&uri, Position::new(0, 0))
-            .ok_or_else(|| unknown(&uri))?;
-        Ok(Some(convert::code_lenses(
-            &s.corpora[ci],
-            file,
-            &rope,
-            s.encoding,
-        )))
+        guard("code_lens", || {
+            let uri = params.text_document.uri;
+            let s = lock(&self.state);
+            let (ci, file, _, rope) = s
+                .locate(&uri, Position::new(0, 0))
+                .ok_or_else(|| unknown(&uri))?;
+            Ok(Some(convert::code_lenses(
+                &s.corpora[ci],
+                file,
+                &rope,
+                s.encoding,
+            )))
+        })
     }
 
     async fn diagnostic(
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let uri = params.text_document.uri;
-        let mut s = lock(&self.state);
-        let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
-        s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
-        s.diagnose();
-        let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
-        let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
-        let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
-        let rope = s.rope(&path, text);
-        let items = s
-            .findings
-            .get(&path)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|d| convert::diagnostic(&rope, d, s.encoding, &path))
-            .collect();
-        Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
-                    items,
-                },
-            }),
-        ))
+        guard("diagnostic", || {
+            let uri = params.text_document.uri;
+            let mut s = lock(&self.state);
+            let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
+            s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
+            s.diagnose();
+            let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
+            let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
+            let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
+            let rope = s.rope(&path, text);
+            let items = s
+                .findings
+                .get(&path)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|d| convert::diagnostic(&rope, d, s.encoding, &path))
+                .collect();
+            Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items,
+                    },
+                }),
+            ))
+        })
     }
 }
 
