@@ -161,7 +161,11 @@ fn a_panicking_handler_answers_an_error_and_the_server_stays_up() {
         .expect("start newsmark lsp");
     let stdin = child.stdin.take().expect("stdin");
     let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut s = Server { child, stdin, stdout };
+    let mut s = Server {
+        child,
+        stdin,
+        stdout,
+    };
     s.send_raw(INIT);
     s.response();
     s.send_raw(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);

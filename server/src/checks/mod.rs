@@ -8,6 +8,7 @@ mod date_after_publication;
 mod duplicate_id;
 mod front_matter;
 mod garbled_token;
+pub mod quote_drift;
 mod scrape_boilerplate;
 mod syntax;
 mod unknown_anchor;
@@ -19,6 +20,7 @@ mod unused_entity;
 mod weekday_mismatch;
 
 pub mod dates;
+pub mod wording;
 pub mod syntax_kinds {
     //! The span kinds, shared with completion.
     pub use super::syntax::KINDS;
@@ -188,6 +190,11 @@ pub const RULES: &[Rule] = &[
         code: "broken-sentence",
         severity: Severity::Warning,
         summary: "a sentence cut or spliced by a scraper",
+    },
+    Rule {
+        code: "quote-drift",
+        severity: Severity::Warning,
+        summary: "the same claim quoted with different words in two outlets",
     },
     Rule {
         code: "anonymous-source",
@@ -377,6 +384,7 @@ pub fn check_corpus(corpus: &Corpus) -> Vec<Diagnostic> {
     out.extend(unknown_anchor::check(corpus));
     out.extend(duplicate_id::check(corpus));
     out.extend(unused_entity::check(corpus));
+    out.extend(quote_drift::check(corpus));
     out.extend(config_problems(corpus));
     finish(corpus, out)
 }

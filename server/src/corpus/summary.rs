@@ -52,6 +52,9 @@ pub struct DateUse {
     pub range: TextRange,
     pub text: String,
     pub when: Option<Spanned<String>>,
+    /// The event the date belongs to: `event=` or `fact=` on the date, else
+    /// the `claim=` of the statement it sits in.
+    pub event: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +106,19 @@ pub fn source_ref(v: &Spanned<String>) -> SourceRef {
             anchor: None,
         },
     }
+}
+
+/// The `claim=` of the nearest enclosing statement.
+fn enclosing_claim(doc: &Document, span: &crate::syntax::Span) -> Option<String> {
+    let mut parent = span.parent;
+    while let Some(p) = parent {
+        let s = doc.spans.get(p)?;
+        if let Some(c) = s.property("claim") {
+            return Some(c.value.clone());
+        }
+        parent = s.parent;
+    }
+    None
 }
 
 impl Summary {
@@ -167,6 +183,11 @@ impl Summary {
                     range: span.range.clone(),
                     text: span.text.clone(),
                     when: span.property("when").cloned(),
+                    event: span
+                        .property("event")
+                        .or(span.property("fact"))
+                        .map(|v| v.value.clone())
+                        .or_else(|| enclosing_claim(doc, span)),
                 }),
                 Some("qty") => s.quantities.push(Quantity {
                     range: span.range.clone(),

@@ -1,0 +1,136 @@
+//! Comparing two wordings of the same statement: normalisation, a word-level
+//! diff (with `similar`), and a similarity score for unlinked quotes.
+
+use similar::{DiffTag, TextDiff};
+
+/// One piece of a word diff.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "op", content = "text", rename_all = "lowercase")]
+pub enum DiffPart {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+const QUOTES: &[char] = &[
+    '“', '”', '"', '‘', '’', '\'', '«', '»', ' ', '\n', '\r', '\t',
+];
+
+/// The wording without surrounding quotation marks and with runs of
+/// whitespace collapsed.
+pub fn normalise(text: &str) -> String {
+    text.trim_matches(QUOTES)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words only: lower case, punctuation and quotation marks dropped.
+pub fn bare_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A word diff from `old` to `new`: words are compared without case and
+/// punctuation (so "before," and "before" are the same word) and shown as
+/// the new wording writes them.
+pub fn diff(old: &str, new: &str) -> Vec<DiffPart> {
+    let (old, new) = (normalise(old), normalise(new));
+    let ow: Vec<&str> = old.split(' ').filter(|w| !w.is_empty()).collect();
+    let nw: Vec<&str> = new.split(' ').filter(|w| !w.is_empty()).collect();
+    let key = |w: &&str| {
+        w.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let ok: Vec<String> = ow.iter().map(key).collect();
+    let nk: Vec<String> = nw.iter().map(key).collect();
+    let mut out: Vec<DiffPart> = Vec::new();
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &ok, &nk) {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        let removed = || {
+            old_range
+                .clone()
+                .map(|i| DiffPart::Removed(format!("{} ", ow[i])))
+        };
+        let added = || {
+            new_range
+                .clone()
+                .map(|i| DiffPart::Added(format!("{} ", nw[i])))
+        };
+        let parts: Vec<DiffPart> = match tag {
+            DiffTag::Equal => new_range
+                .clone()
+                .map(|i| DiffPart::Same(format!("{} ", nw[i])))
+                .collect(),
+            DiffTag::Delete => removed().collect(),
+            DiffTag::Insert => added().collect(),
+            DiffTag::Replace => removed().chain(added()).collect(),
+        };
+        for part in parts {
+            // Merge runs of the same kind.
+            match (out.last_mut(), &part) {
+                (Some(DiffPart::Same(a)), DiffPart::Same(b))
+                | (Some(DiffPart::Removed(a)), DiffPart::Removed(b))
+                | (Some(DiffPart::Added(a)), DiffPart::Added(b)) => a.push_str(b),
+                _ => out.push(part),
+            }
+        }
+    }
+    out
+}
+
+/// `we [-will not plan-]{+will have no plan+} to export them`.
+pub fn render(parts: &[DiffPart]) -> String {
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            DiffPart::Same(s) => out.push_str(s),
+            DiffPart::Removed(s) => out.push_str(&format!("[-{}-] ", s.trim())),
+            DiffPart::Added(s) => out.push_str(&format!("{{+{}+}} ", s.trim())),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether two wordings differ only in punctuation, quotation marks, case
+/// or spacing.
+pub fn punctuation_only(a: &str, b: &str) -> bool {
+    bare_words(a) == bare_words(b)
+}
+
+/// Word-level similarity in 0..=1 (similar's ratio over bare words).
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let (a, b) = (bare_words(a), bare_words(b));
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    TextDiff::from_slices(&a, &b).ratio()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_wordings_of_the_kcna_denial() {
+        let manila = "we have never exported weapons or ammunition to Russia before, and we will not plan to export them";
+        let bbc = "“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”";
+        expect_test::expect!["We have never exported weapons or ammunition to Russia before and we will [-not-] {+have no+} plan to export them."]
+            .assert_eq(&render(&diff(manila, bbc)));
+        assert!(!punctuation_only(manila, bbc));
+        assert!(punctuation_only(
+            "“keep its mouth shut,”",
+            "keep its mouth shut"
+        ));
+        assert!(similarity(manila, bbc) > 0.8);
+        assert!(similarity(manila, "stop making reckless remarks") < 0.2);
+    }
+}
