@@ -5,15 +5,20 @@
 mod anonymous_source;
 mod broken_sentence;
 mod date_after_publication;
+mod date_conflict;
+mod derived_mismatch;
 mod duplicate_id;
 mod front_matter;
 mod garbled_token;
+mod number_conflict;
 pub mod quote_drift;
 mod scrape_boilerplate;
+mod speaker_mismatch;
 mod syntax;
 mod unknown_anchor;
 mod unknown_entity;
 mod unknown_source;
+mod unlinked_quote;
 mod unresolved_relative_date;
 mod unsourced_claim;
 mod unused_entity;
@@ -195,6 +200,31 @@ pub const RULES: &[Rule] = &[
         code: "quote-drift",
         severity: Severity::Warning,
         summary: "the same claim quoted with different words in two outlets",
+    },
+    Rule {
+        code: "date-conflict",
+        severity: Severity::Warning,
+        summary: "the same claim, fact or event dated differently in two articles",
+    },
+    Rule {
+        code: "number-conflict",
+        severity: Severity::Warning,
+        summary: "the same `fact=` quantity with different values",
+    },
+    Rule {
+        code: "speaker-mismatch",
+        severity: Severity::Warning,
+        summary: "the same claim credited to different speakers",
+    },
+    Rule {
+        code: "derived-mismatch",
+        severity: Severity::Warning,
+        summary: "a reprint quotes its source differently",
+    },
+    Rule {
+        code: "unlinked-quote",
+        severity: Severity::Hint,
+        summary: "nearly identical quotes in two articles with no shared `claim=`",
     },
     Rule {
         code: "anonymous-source",
@@ -385,6 +415,11 @@ pub fn check_corpus(corpus: &Corpus) -> Vec<Diagnostic> {
     out.extend(duplicate_id::check(corpus));
     out.extend(unused_entity::check(corpus));
     out.extend(quote_drift::check(corpus));
+    out.extend(date_conflict::check(corpus));
+    out.extend(number_conflict::check(corpus));
+    out.extend(speaker_mismatch::check(corpus));
+    out.extend(derived_mismatch::check(corpus));
+    out.extend(unlinked_quote::check(corpus));
     out.extend(config_problems(corpus));
     finish(corpus, out)
 }

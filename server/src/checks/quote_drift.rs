@@ -83,6 +83,16 @@ pub fn drifts(corpus: &Corpus) -> Vec<Drift> {
     out
 }
 
+/// The article where `claim` first appears (earliest publication date, any
+/// statement kind).
+pub fn first_appearance(corpus: &Corpus, claim: &str) -> Option<usize> {
+    let arts = corpus.index.claim_uses.get(claim)?;
+    arts.iter().copied().min_by_key(|&i| {
+        let p = corpus.articles[i].summary.published;
+        (p.is_none(), p, i)
+    })
+}
+
 /// The outlet name (or source id) and date of an article, for messages.
 pub fn provenance(corpus: &Corpus, i: usize) -> String {
     let outlet =

@@ -46,10 +46,18 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
                         .flatten()
                         .map(|&j| outlet(corpus, j))
                         .collect();
+                    let first = crate::checks::quote_drift::first_appearance(corpus, &claim.value)
+                        .map(|j| {
+                            format!(
+                                " · first: {}",
+                                crate::checks::quote_drift::provenance(corpus, j)
+                            )
+                        })
+                        .unwrap_or_default();
                     Some(Lens {
                         range: st.range.clone(),
                         title: format!(
-                            "quoted by {} of {}",
+                            "quoted by {} of {}{first}",
                             carrying.len(),
                             plural(all.len(), "outlet")
                         ),
@@ -109,7 +117,7 @@ mod tests {
                 .join("\n")
         };
         expect![[r#"
-            44..81 quoted by 2 of 2 outlets
+            44..81 quoted by 2 of 2 outlets · first: ap
             28..30 0 mentions in 1 source
             33..36 0 mentions in 2 sources
             1..4 2 mentions in 2 sources"#]]

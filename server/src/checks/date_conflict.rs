@@ -1,0 +1,92 @@
+//! `date-conflict`: the same claim, fact or event resolved to different dates
+//! in different articles. A month and a day inside it agree; two different
+//! days do not.
+
+use std::collections::BTreeMap;
+
+use super::dates::When;
+use super::quote_drift::provenance;
+use super::{Diagnostic, diag};
+use crate::corpus::Corpus;
+
+/// The days a `when=` covers, as an inclusive range.
+fn span_of(w: When) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+    let first = w.first_day()?;
+    let last = match w {
+        When::Day(d) => d,
+        When::Month(..) => first.last_of_month(),
+        When::Year(y) => jiff::civil::Date::new(y, 12, 31).ok()?,
+        When::Decade(y) => jiff::civil::Date::new(y + 9, 12, 31).ok()?,
+    };
+    Some((first, last))
+}
+
+pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+    // event -> (article, range, when text, parsed)
+    let mut by_event: BTreeMap<&str, Vec<(usize, &crate::corpus::summary::DateUse, When)>> =
+        BTreeMap::new();
+    for (i, a) in corpus.articles.iter().enumerate() {
+        for d in &a.summary.dates {
+            let (Some(event), Some(when)) = (&d.event, &d.when) else {
+                continue;
+            };
+            if let Some(w) = When::parse(&when.value) {
+                by_event.entry(event).or_default().push((i, d, w));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (event, uses) in by_event {
+        let Some((fi, fd, fw)) = uses.first().copied() else {
+            continue;
+        };
+        let Some((f0, f1)) = span_of(fw) else {
+            continue;
+        };
+        for &(i, d, w) in uses.iter().skip(1).filter(|(i, _, _)| *i != fi) {
+            let Some((s0, s1)) = span_of(w) else { continue };
+            let overlap = s0 <= f1 && f0 <= s1;
+            if !overlap {
+                let first_when = fd.when.as_ref().map_or("", |x| x.value.as_str());
+                out.push(
+                    diag(
+                        i,
+                        "date-conflict",
+                        d.range.clone(),
+                        format!(
+                            "`{event}` is dated {} here but {first_when} in {}",
+                            d.when.as_ref().map_or("", |x| x.value.as_str()),
+                            provenance(corpus, fi)
+                        ),
+                    )
+                    .with_help("check which outlet has the date right; correct the `when=` resolution, or the text with a CriticMarkup correction"),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::test_support::check;
+    use expect_test::expect;
+
+    #[test]
+    fn same_event_different_days() {
+        check(
+            "date-conflict",
+            "//- /a.news\n[Thursday]{.date when=2022-09-22 event=denial} [this month]{.date when=2022-09 event=mobilisation}\n//- /b.news\n[Friday]{.date when=2022-09-23 event=denial} [on Sept. 21]{.date when=2022-09-21 event=mobilisation}\n//- /c.news\n[“we said it on [Saturday]{.date when=2022-09-24}”]{.quote by=@o claim=denial}\n",
+            expect![[r#"
+                b.news warning: `denial` is dated 2022-09-23 here but 2022-09-22 in a
+                  | [Friday]{.date when=2022-09-23 event=denial} [on Sept. 21]{.date when=2022-09-21 event=mobilisation}
+                  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                  = help: check which outlet has the date right; correct the `when=` resolution, or the text with a CriticMarkup correction
+                c.news warning: `denial` is dated 2022-09-24 here but 2022-09-22 in a
+                  | [“we said it on [Saturday]{.date when=2022-09-24}”]{.quote by=@o claim=denial}
+                  |                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                  = help: check which outlet has the date right; correct the `when=` resolution, or the text with a CriticMarkup correction
+            "#]],
+        );
+    }
+}
