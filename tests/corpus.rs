@@ -198,3 +198,108 @@ fn known_corpus_defects() -> std::collections::BTreeSet<String> {
         .map(String::from)
         .collect()
 }
+
+/// Quoted passages of at least `MIN_WORDS` words in a text (straight or
+/// curly double quotes).
+fn quoted_passages(text: &str) -> Vec<String> {
+    use newsmark::checks::{unlinked_quote::MIN_WORDS, wording::bare_words};
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(open) = rest.find(['"', '“']) {
+            let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
+            let Some(close) = after.find(['"', '”']) else {
+                break;
+            };
+            let q = &after[..close];
+            if bare_words(q).len() >= MIN_WORDS {
+                out.push(q.to_string());
+            }
+            rest = &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
+        }
+    }
+    out
+}
+
+/// Word 3-shingles of a text, for finding candidate pairs cheaply.
+fn shingles(text: &str) -> std::collections::HashSet<String> {
+    let words = newsmark::checks::wording::bare_words(text);
+    words.windows(3).map(|w| w.join(" ")).collect()
+}
+
+#[test]
+fn unlinked_quote_threshold_links_no_unrelated_real_articles() {
+    use newsmark::checks::{unlinked_quote::THRESHOLD, wording::similarity};
+    use std::collections::{HashMap, HashSet};
+    let articles = real_articles();
+    let quotes: Vec<(usize, String)> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, _, text))| quoted_passages(text).into_iter().map(move |q| (i, q)))
+        .collect();
+    // Candidate pairs: quotes sharing at least two 3-word shingles.
+    let mut by_shingle: HashMap<String, Vec<usize>> = HashMap::new();
+    let qsh: Vec<HashSet<String>> = quotes.iter().map(|(_, q)| shingles(q)).collect();
+    for (n, s) in qsh.iter().enumerate() {
+        for sh in s {
+            by_shingle.entry(sh.clone()).or_default().push(n);
+        }
+    }
+    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+    for list in by_shingle.values().filter(|l| l.len() < 200) {
+        for (x, &a) in list.iter().enumerate() {
+            for &b in &list[x + 1..] {
+                if quotes[a].0 != quotes[b].0 {
+                    *shared.entry((a.min(b), a.max(b))).or_default() += 1;
+                }
+            }
+        }
+    }
+    let article_shingles: HashMap<usize, HashSet<String>> = HashMap::new();
+    let mut article_shingles = article_shingles;
+    let mut linked = 0;
+    let mut unrelated = Vec::new();
+    for (&(a, b), &n) in &shared {
+        if n < 2 || similarity(&quotes[a].1, &quotes[b].1) < THRESHOLD {
+            continue;
+        }
+        linked += 1;
+        // Two articles are related when their bodies share a good part of
+        // their wording (the same story, an update, a duplicate).
+        let (ia, ib) = (quotes[a].0, quotes[b].0);
+        for i in [ia, ib] {
+            article_shingles
+                .entry(i)
+                .or_insert_with(|| shingles(&articles[i].2));
+        }
+        let (sa, sb) = (&article_shingles[&ia], &article_shingles[&ib]);
+        let common = sa.intersection(sb).count() as f32;
+        let overlap = common / sa.len().min(sb.len()).max(1) as f32;
+        // The same statement quoted in two stories: a long verbatim run.
+        let (wa, wb) = (
+            newsmark::checks::wording::bare_words(&quotes[a].1),
+            newsmark::checks::wording::bare_words(&quotes[b].1),
+        );
+        let verbatim = wa.windows(8).any(|w| wb.windows(8).any(|v| v == w));
+        if overlap < 0.2 && !verbatim {
+            unrelated.push(format!(
+                "{} / {}: {:?} ~ {:?}",
+                articles[ia].0.display(),
+                articles[ib].0.display(),
+                quotes[a].1,
+                quotes[b].1
+            ));
+        }
+    }
+    println!(
+        "{} quoted passages, {} pairs at or above {THRESHOLD}",
+        quotes.len(),
+        linked
+    );
+    assert!(
+        unrelated.is_empty(),
+        "{} links between unrelated articles:\n{}",
+        unrelated.len(),
+        unrelated.join("\n")
+    );
+}

@@ -18,7 +18,7 @@ mod syntax;
 mod unknown_anchor;
 mod unknown_entity;
 mod unknown_source;
-mod unlinked_quote;
+pub mod unlinked_quote;
 mod unresolved_relative_date;
 mod unsourced_claim;
 mod unused_entity;
