@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::{Target, article_label, outlet_of, target_at};
 use crate::checks::FileRef;
 use crate::checks::dates::{When, weekday_name};
+use crate::checks::wording::{DiffPart, diff, normalise};
 use crate::corpus::{Corpus, RefRole};
 use crate::syntax::TextRange;
 
@@ -213,13 +214,34 @@ fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) 
         outlets.len(),
         if outlets.len() == 1 { "" } else { "s" }
     ));
-    for (_, i, text, here) in &wordings {
+    for (n, (_, i, text, here)) in wordings.iter().enumerate() {
         out.push_str(&format!(
-            "- {}{}, {}: {}\n",
+            "- {}{}, {}{}: {}\n",
             if *here { "(this) " } else { "" },
             outlet_of(corpus, *i).unwrap_or_else(|| article_label(corpus, *i)),
             date_of(corpus, *i),
+            if n == 0 { " (first)" } else { "" },
             text.trim()
+        ));
+    }
+    // The word differences of the wording under the cursor from the first.
+    if let (Some((_, fi, first, _)), Some((_, _, this, _))) = (wordings.first(), wordings.iter().find(|w| w.3))
+        && !std::ptr::eq(*first, *this)
+        && normalise(first) != normalise(this)
+    {
+        let d = diff(first, this);
+        let shown: String = d
+            .iter()
+            .map(|p| match p {
+                DiffPart::Same(s) => s.clone(),
+                DiffPart::Removed(s) => format!("~~{}~~ ", s.trim()),
+                DiffPart::Added(s) => format!("**{}** ", s.trim()),
+            })
+            .collect();
+        out.push_str(&format!(
+            "\nDiffers from the first appearance ({}): {}\n",
+            outlet_of(corpus, *fi).unwrap_or_else(|| article_label(corpus, *fi)),
+            shown.trim()
         ));
     }
     out
@@ -382,15 +404,17 @@ author = "@prk"
         check(
             &CORPUS.replace("[“we will have", "[“we $0will have"),
             expect![[r#"
-            106..219
-            **claim `no-arms-exports`**
+                106..219
+                **claim `no-arms-exports`**
 
-            North Korea has never exported weapons to Russia.
+                North Korea has never exported weapons to Russia.
 
-            Carried by 2 sources:
-            - The Manila Times, 2022-09-22: “we will not plan to export them,”
-            - (this) BBC News, 2022-09-23: “we will have no plan to export them.”
-        "#]],
+                Carried by 2 sources:
+                - The Manila Times, 2022-09-22 (first): “we will not plan to export them,”
+                - (this) BBC News, 2022-09-23: “we will have no plan to export them.”
+
+                Differs from the first appearance (The Manila Times): we will ~~not~~ **have no** plan to export them.
+            "#]],
         );
     }
 
