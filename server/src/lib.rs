@@ -7,6 +7,8 @@
 pub mod checks;
 pub mod cli;
 pub mod corpus;
+pub mod export;
 pub mod ide;
 pub mod lsp;
+pub mod report;
 pub mod syntax;

@@ -16,9 +16,14 @@ struct Target {
     root: PathBuf,
     dirs: Vec<PathBuf>,
     files: Vec<PathBuf>,
+    /// With `--changed-since`: only these files are reported.
+    only: Option<std::collections::HashSet<PathBuf>>,
 }
 
-fn targets(paths: &[PathBuf]) -> (Vec<Target>, Vec<String>) {
+fn targets(
+    paths: &[PathBuf],
+    only: Option<&std::collections::HashSet<PathBuf>>,
+) -> (Vec<Target>, Vec<String>) {
     let mut by_root: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -35,6 +40,7 @@ fn targets(paths: &[PathBuf]) -> (Vec<Target>, Vec<String>) {
             root,
             dirs: Vec::new(),
             files: Vec::new(),
+            only: only.cloned(),
         });
         if meta.is_dir() {
             t.dirs.push(abs);
@@ -47,7 +53,41 @@ fn targets(paths: &[PathBuf]) -> (Vec<Target>, Vec<String>) {
 
 /// Whether a finding in `path` is reported for this run.
 fn named(t: &Target, path: &Path) -> bool {
-    t.files.iter().any(|f| f == path) || t.dirs.iter().any(|d| path.starts_with(d))
+    let listed = t.files.iter().any(|f| f == path) || t.dirs.iter().any(|d| path.starts_with(d));
+    listed && t.only.as_ref().is_none_or(|only| only.contains(path))
+}
+
+/// Files changed since `rev` (committed, staged or not) plus untracked ones,
+/// as absolute paths, from `git` run in `dir`.
+pub fn changed_since(dir: &Path, rev: &str) -> Result<std::collections::HashSet<PathBuf>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
+    let mut files = std::collections::HashSet::new();
+    let diff = git(&["diff", "--name-only", "--no-renames", rev, "--"])?;
+    let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
+    for line in diff
+        .lines()
+        .chain(untracked.lines())
+        .filter(|l| !l.is_empty())
+    {
+        files.insert(top.join(line));
+    }
+    Ok(files)
 }
 
 pub struct Outcome {
@@ -60,8 +100,12 @@ pub struct Outcome {
 }
 
 /// Loads and checks every corpus the paths belong to.
-pub fn collect(paths: &[PathBuf], progress: bool) -> Outcome {
-    let (targets, mut io_errors) = targets(paths);
+pub fn collect(
+    paths: &[PathBuf],
+    progress: bool,
+    only: Option<&std::collections::HashSet<PathBuf>>,
+) -> Outcome {
+    let (targets, mut io_errors) = targets(paths, only);
     let mut corpora = Vec::new();
     let mut checked = 0;
     for t in targets {
@@ -117,21 +161,37 @@ pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, &str)> {
     corpus.file_text(file)
 }
 
-pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) -> ExitCode {
+pub fn run(
+    paths: Vec<PathBuf>,
+    format: Format,
+    fix: bool,
+    no_progress: bool,
+    since: Option<String>,
+) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths
     };
+    let only = match &since {
+        Some(rev) => match changed_since(&paths[0], rev) {
+            Ok(set) => Some(set),
+            Err(e) => {
+                eprintln!("error: --changed-since {rev}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let progress = !no_progress && std::io::stderr().is_terminal();
-    let mut outcome = collect(&paths, progress);
+    let mut outcome = collect(&paths, progress, only.as_ref());
     let mut fixed = 0;
     if fix {
         let (n, errors) = super::fix::apply_all(&outcome);
         fixed = n;
         outcome.io_errors.extend(errors);
         if n > 0 {
-            let again = collect(&paths, false);
+            let again = collect(&paths, false, only.as_ref());
             outcome.corpora = again.corpora;
             outcome.checked = again.checked;
         }
@@ -153,7 +213,7 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
                 Format::Human => {
                     let _ = writeln!(stdout, "error[encoding]: {shown}: {}\n", e.message);
                 }
-                Format::Json => json.push(serde_json::json!({
+                Format::Json | Format::Sarif | Format::Github => json.push(serde_json::json!({
                     "path": shown, "code": "encoding", "severity": "error", "message": e.message,
                     "help": "save the file as UTF-8 text", "line": null, "column": null,
                     "end_line": null, "end_column": null,
@@ -182,12 +242,14 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
                 Format::Human => {
                     let _ = writeln!(stdout, "{}\n", human(path, text, index, d, color));
                 }
-                Format::Json => match serde_json::to_value(json_finding(path, text, index, d)) {
-                    Ok(v) => json.push(v),
-                    Err(e) => outcome
-                        .io_errors
-                        .push(format!("cannot serialise a finding: {e}")),
-                },
+                Format::Json | Format::Sarif | Format::Github => {
+                    match serde_json::to_value(json_finding(path, text, index, d)) {
+                        Ok(v) => json.push(v),
+                        Err(e) => outcome
+                            .io_errors
+                            .push(format!("cannot serialise a finding: {e}")),
+                    }
+                }
             }
         }
     }
@@ -195,6 +257,15 @@ pub fn run(paths: Vec<PathBuf>, format: Format, fix: bool, no_progress: bool) ->
         Format::Json => {
             let _ = serde_json::to_writer_pretty(&mut stdout, &json);
             let _ = writeln!(stdout);
+        }
+        Format::Sarif => {
+            let _ = serde_json::to_writer_pretty(&mut stdout, &super::ci_formats::sarif(&json));
+            let _ = writeln!(stdout);
+        }
+        Format::Github => {
+            for line in super::ci_formats::github(&json) {
+                let _ = writeln!(stdout, "{line}");
+            }
         }
         Format::Human => {
             let total: usize = counts.values().sum::<usize>() + bad_content;

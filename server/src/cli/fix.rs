@@ -84,8 +84,17 @@ pub fn write_atomic(path: &Path, text: &str, expected: Option<&str>) -> std::io:
         .tempfile_in(dir)?;
     tmp.write_all(text.as_bytes())?;
     tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        std::fs::set_permissions(tmp.path(), meta.permissions())?;
+    match std::fs::metadata(path) {
+        Ok(meta) => std::fs::set_permissions(tmp.path(), meta.permissions())?,
+        // A new file gets the usual mode for documents, not the temporary
+        // file's private one.
+        #[cfg(unix)]
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
+        }
+        #[cfg(not(unix))]
+        Err(_) => {}
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

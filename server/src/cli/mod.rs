@@ -1,9 +1,11 @@
-//! The `newsmark` command: `check`, `import`, `strip`, `rules`.
+//! The `newsmark` command: `check`, `import`, `strip`, `rules`, `report`,
+//! `export`.
 //!
 //! Exit codes: 0 when no finding is at error level, 1 when one is, 2 on
 //! usage or I/O errors (a missing path, an unreadable file, a failed write).
 
 mod check;
+mod ci_formats;
 mod fix;
 mod output;
 
@@ -28,6 +30,10 @@ pub enum Format {
     Human,
     /// a JSON array, one object per finding
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request)
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +54,10 @@ pub enum Command {
         /// Never show a progress bar.
         #[arg(long)]
         no_progress: bool,
+        /// Report only files changed since this git revision (and untracked
+        /// ones), still resolving references across the whole corpus.
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
     },
     /// Turn scraped text into a `.news` document: escape what would read as
     /// markup and add a front-matter skeleton.
@@ -72,6 +82,31 @@ pub enum Command {
     },
     /// List every rule with its code, default severity and summary.
     Rules,
+    /// Write the corpus report: one self-contained HTML page (timeline of
+    /// claims, outlet/claim matrix, quote drifts, entity index).
+    Report {
+        /// The corpus, or a folder or file inside it (default: the current
+        /// directory).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Write to this file; `-` or nothing writes to standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Export the annotations for other tools: brat/INCEpTION standoff
+    /// (`.txt` + `.ann`) or W3C Web Annotation JSON-LD (`.txt` + `.jsonld`).
+    Export {
+        /// The corpus, or a folder or file inside it (default: the current
+        /// directory).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The format to write.
+        #[arg(long, value_enum)]
+        format: crate::export::Format,
+        /// The output folder (created if missing; files in it are replaced).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Run the language server on standard input and output.
     Lsp,
 }
@@ -91,7 +126,8 @@ pub fn main() -> ExitCode {
             format,
             fix,
             no_progress,
-        } => check::run(paths, format, fix, no_progress),
+            changed_since,
+        } => check::run(paths, format, fix, no_progress, changed_since),
         Command::Import {
             files,
             output,
@@ -99,6 +135,12 @@ pub fn main() -> ExitCode {
         } => import(files, output, out_dir),
         Command::Strip { file, output } => strip(file, output),
         Command::Lsp => crate::lsp::run(),
+        Command::Export {
+            path,
+            format,
+            output,
+        } => export(path, format, output),
+        Command::Report { path, output } => report(path, output),
         Command::Rules => {
             for r in crate::checks::RULES {
                 println!("{:<26} {:<8} {}", r.code, r.severity.as_str(), r.summary);
@@ -152,6 +194,77 @@ fn import(files: Vec<PathBuf>, output: Option<PathBuf>, out_dir: Option<PathBuf>
         }
     }
     status
+}
+
+fn report(path: PathBuf, output: Option<PathBuf>) -> ExitCode {
+    if !path.exists() {
+        return fail(format!("{}: no such file or directory", path.display()));
+    }
+    let root = crate::corpus::find_root(&path);
+    let corpus = Corpus::load(&root, &[]);
+    for e in &corpus.load_errors {
+        let level = if e.io { "error" } else { "warning" };
+        let path = Corpus::display_path(&e.path);
+        eprintln!("{level}: {path}: {} (left out of the report)", e.message);
+    }
+    if corpus.load_errors.iter().any(|e| e.io) {
+        return ExitCode::from(2);
+    }
+    let html = crate::report::render(&corpus);
+    let output = output.filter(|o| o.as_os_str() != "-");
+    match write_out(output, &html) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// `newsmark export`: articles with syntax errors are left out (exit 1),
+/// an I/O error stops with exit 2.
+fn export(path: PathBuf, format: crate::export::Format, out: PathBuf) -> ExitCode {
+    if !path.exists() {
+        return fail(format!("{}: no such file or directory", path.display()));
+    }
+    let root = crate::corpus::find_root(&path);
+    let corpus = Corpus::load(&root, &[]);
+    let scope = std::path::absolute(&path).unwrap_or(path);
+    let mut code = 0u8;
+    for e in &corpus.load_errors {
+        let path = Corpus::display_path(&e.path);
+        eprintln!("error: {path}: {} (not exported)", e.message);
+        code = code.max(if e.io { 2 } else { 1 });
+    }
+    let result = crate::export::export(&corpus, format, Some(&scope));
+    for s in &result.skipped {
+        let text = corpus
+            .articles
+            .iter()
+            .find(|a| a.path == s.path)
+            .map_or("", |a| a.text.as_str());
+        let (line, col) = output::LineIndex::new(text).line_col(text, s.first.range.start);
+        eprintln!(
+            "error: {}:{line}:{col}: {} ({} syntax error(s); not exported: fix them first, `newsmark check` shows them)",
+            Corpus::display_path(&s.path),
+            s.first.message,
+            s.count
+        );
+        code = code.max(1);
+    }
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        return fail(format!("{}: {e}", out.display()));
+    }
+    for f in &result.files {
+        let target = out.join(&f.name);
+        if let Err(e) = fix::write_new(&target, &f.text) {
+            return fail(format!("{}: {e}", target.display()));
+        }
+    }
+    println!(
+        "Exported {} article{} to {}",
+        result.articles,
+        if result.articles == 1 { "" } else { "s" },
+        out.display()
+    );
+    ExitCode::from(code)
 }
 
 fn strip(file: PathBuf, output: Option<PathBuf>) -> ExitCode {

@@ -121,8 +121,10 @@ fn level(s: Severity) -> Level<'static> {
     }
 }
 
-/// Lines longer than this are shown cut around the finding.
-const MAX_SHOWN: usize = 400;
+/// Lines longer than this are shown cut around the finding (a scraped
+/// article may be one 20 MB line); shorter ones are passed whole so the
+/// reported column is the line's own (the renderer elides long lines itself).
+const MAX_SHOWN: usize = 100_000;
 
 /// A rustc-style report for one finding.
 pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: bool) -> String {
@@ -132,14 +134,8 @@ pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: 
     // 20 MB line), cut to a window around the finding when very long.
     let mut shown = lines.clone();
     if shown.len() > MAX_SHOWN {
-        let lo = floor_char(
-            text,
-            d.range.start.saturating_sub(MAX_SHOWN / 2).max(lines.start),
-        );
-        let hi = ceil_char(
-            text,
-            (d.range.end.max(d.range.start) + MAX_SHOWN / 2).min(lines.end),
-        );
+        let lo = floor_char(text, d.range.start.saturating_sub(200).max(lines.start));
+        let hi = ceil_char(text, (d.range.end.max(d.range.start) + 200).min(lines.end));
         shown = lo..hi.max(lo);
     }
     let src = &text[shown.clone()];

@@ -67,6 +67,17 @@ impl Config {
                         } else {
                             list
                         };
+                        if name == "exclude" {
+                            for pattern in &list {
+                                let mut o = ignore::overrides::OverrideBuilder::new("/");
+                                if let Err(e) = o.add(&format!("!{pattern}")) {
+                                    config.problems.push(ConfigProblem {
+                                        range: value.span(),
+                                        message: format!("`exclude` pattern `{pattern}` is not a valid glob: {e}"),
+                                    });
+                                }
+                            }
+                        }
                         match name {
                             "extensions" => config.extensions = list,
                             "plain" => config.plain = list,

@@ -204,22 +204,37 @@ impl Corpus {
     /// extension, plus `extra` files named explicitly (read as plain text when
     /// their extension is not a configured one).
     pub fn load(root: &Path, extra: &[PathBuf]) -> Corpus {
+        let config_path = root.join(CONFIG_FILE);
+        let mut errors = Vec::new();
+        let config_text = if config_path.is_file() {
+            match read_text(&config_path) {
+                Ok(text) => Some(text),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let mut corpus = Corpus::load_with_config(root, extra, config_text);
+        corpus.load_errors.extend(errors);
+        corpus
+    }
+
+    /// Loads the corpus with the given `newsmark.toml` text (the editor's,
+    /// maybe unsaved) in place of the file on disk.
+    pub fn load_with_config(root: &Path, extra: &[PathBuf], config_text: Option<String>) -> Corpus {
         let mut corpus = Corpus {
             root: root.to_path_buf(),
             ..Corpus::default()
         };
-        let config_path = root.join(CONFIG_FILE);
-        if config_path.is_file() {
-            match read_text(&config_path) {
-                Ok(text) => {
-                    corpus.config = Config::parse(&text);
-                    corpus.config_file = Some(TextFile {
-                        path: config_path,
-                        text,
-                    });
-                }
-                Err(e) => corpus.load_errors.push(e),
-            }
+        if let Some(text) = config_text {
+            corpus.config = Config::parse(&text);
+            corpus.config_file = Some(TextFile {
+                path: root.join(CONFIG_FILE),
+                text,
+            });
         }
         for rel in corpus.config.registry.clone() {
             let path = root.join(&rel);
@@ -358,18 +373,18 @@ impl Corpus {
                 self.reload_registry();
             }
             Some(FileRef::Config) => {
+                // Walk and read again with the new config (extensions,
+                // exclude, registry may have changed), then put the editor's
+                // unsaved texts back on top.
                 let root = self.root.clone();
-                let mut fresh = Corpus::load(&root, &[]);
+                let mut fresh = Corpus::load_with_config(&root, &[], Some(text));
                 for (p, t) in overlay {
                     if p != path && fresh.owns(p) {
                         fresh.set_text(p, t.clone(), &[]);
                     }
                 }
-                if let Some(f) = &mut fresh.config_file {
-                    f.text = text.clone();
-                }
-                fresh.config = Config::parse(&text);
                 *self = fresh;
+                return;
             }
             None => {
                 let plain = !has_extension(path, &self.config.extensions);

@@ -225,7 +225,8 @@ fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) 
         ));
     }
     // The word differences of the wording under the cursor from the first.
-    if let (Some((_, fi, first, _)), Some((_, _, this, _))) = (wordings.first(), wordings.iter().find(|w| w.3))
+    if let (Some((_, fi, first, _)), Some((_, _, this, _))) =
+        (wordings.first(), wordings.iter().find(|w| w.3))
         && !std::ptr::eq(*first, *this)
         && normalise(first) != normalise(this)
     {

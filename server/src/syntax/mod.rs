@@ -431,17 +431,13 @@ impl<'a> Builder<'a> {
             .map(|n| n.byte_range());
         match kind {
             // Only the original side is article text.
-            CriticKind::Correction | CriticKind::Highlight | CriticKind::Deletion => {
-                let open_end = range.start + 3;
-                match &body {
-                    Some(b) => {
-                        self.markup.push(range.start..b.start);
-                        self.markup.push(b.end..range.end);
-                    }
-                    None => self.markup.push(range.clone()),
+            CriticKind::Correction | CriticKind::Highlight | CriticKind::Deletion => match &body {
+                Some(b) => {
+                    self.markup.push(range.start..b.start);
+                    self.markup.push(b.end..range.end);
                 }
-                let _ = open_end;
-            }
+                None => self.markup.push(range.clone()),
+            },
             CriticKind::Comment | CriticKind::Insertion => self.markup.push(range.clone()),
         }
         self.critics.push(Critic {
@@ -515,7 +511,11 @@ impl<'a> Builder<'a> {
         let error = if in_attributes {
             SyntaxError {
                 range: range.clone(),
-                message: format!("bad attribute `{}`", text.trim()),
+                message: if text.trim().is_empty() {
+                    "a blank line inside an attribute block (is its `}` missing?)".to_string()
+                } else {
+                    format!("bad attribute `{}`", text.trim())
+                },
                 help: Some(
                     "attributes are `@id`, `.kind`, `#anchor`, `key=value`, `key=\"a value\"` or a bare word"
                         .into(),

@@ -71,6 +71,19 @@ impl PlainText {
         self.to_source(offset - 1) + 1
     }
 
+    /// The article-text offset of source `source_offset`: the number of
+    /// article-text bytes that come from before it. An offset inside markup
+    /// (or the front matter) maps to the next article-text position, so a
+    /// span's content range maps to exactly its article text.
+    pub fn from_source(&self, source_offset: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.1 <= source_offset);
+        let Some(&(t, s)) = i.checked_sub(1).and_then(|i| self.pieces.get(i)) else {
+            return 0;
+        };
+        let t_end = self.pieces.get(i).map_or(self.text.len(), |p| p.0);
+        t + (source_offset - s).min(t_end - t)
+    }
+
     /// Maps an article-text range to a source range.
     pub fn range_to_source(&self, range: TextRange) -> TextRange {
         let start = self.to_source(range.start);
@@ -91,5 +104,51 @@ impl PlainText {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_source_counts_the_article_text_before_an_offset() {
+        let src = "+++\n+++\nA [Seoul]{@kor} 서울 😀\\[x";
+        let body = 8;
+        let markup = [10..11, 16..23, 35..36];
+        let plain = PlainText::from_markup(src, body, &markup);
+        assert_eq!(plain.text, "A Seoul 서울 😀[x");
+        // Front matter and the `[` map to the next article-text position.
+        assert_eq!(plain.from_source(0), 0);
+        assert_eq!(plain.from_source(8), 0);
+        assert_eq!(plain.from_source(10), 2);
+        assert_eq!(plain.from_source(11), 2);
+        // Inside and at the end of `]{@kor}`.
+        assert_eq!(plain.from_source(16), 7);
+        assert_eq!(plain.from_source(20), 7);
+        assert_eq!(plain.from_source(23), 7);
+        // Multi-byte text maps byte for byte; the escape `\` is markup.
+        assert_eq!(plain.from_source(24), 8);
+        assert_eq!(plain.from_source(31), 15);
+        assert_eq!(plain.from_source(35), 19);
+        assert_eq!(plain.from_source(36), 19);
+        assert_eq!(plain.from_source(37), 20);
+        assert_eq!(plain.from_source(src.len()), plain.text.len());
+        assert_eq!(plain.from_source(src.len() + 10), plain.text.len());
+        // The inverse of `to_source` on every article-text offset.
+        for t in 0..=plain.text.len() {
+            assert_eq!(plain.from_source(plain.to_source(t)), t, "offset {t}");
+        }
+    }
+
+    #[test]
+    fn from_source_on_identity_and_empty_text() {
+        let plain = PlainText::identity("abc");
+        assert_eq!(plain.from_source(2), 2);
+        assert_eq!(plain.from_source(9), 3);
+        let empty = PlainText::from_markup("+++\n+++\n", 8, &[]);
+        assert_eq!(empty.text, "");
+        assert_eq!(empty.from_source(3), 0);
+        assert_eq!(empty.from_source(8), 0);
     }
 }
