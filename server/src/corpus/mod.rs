@@ -34,6 +34,9 @@ pub struct Article {
     /// Read as plain scraped text (no markup), e.g. a `.txt` named on the
     /// command line.
     pub plain: bool,
+    /// The per-article findings, computed once (they depend on this file
+    /// alone), so an edit elsewhere re-checks only the edited article.
+    pub local: std::sync::OnceLock<Vec<crate::checks::Diagnostic>>,
 }
 
 /// A file that could not be read as text.
@@ -165,6 +168,7 @@ pub fn article(path: PathBuf, text: String, plain: bool) -> Article {
         doc,
         summary,
         plain,
+        local: std::sync::OnceLock::new(),
     }
 }
 
@@ -182,6 +186,7 @@ pub fn article_from_tree(path: PathBuf, text: String, tree: &tree_sitter::Tree) 
         doc,
         summary,
         plain: false,
+        local: std::sync::OnceLock::new(),
     }
 }
 

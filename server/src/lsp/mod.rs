@@ -35,7 +35,9 @@ pub fn run() -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::new(Backend::new);
+        let (service, socket) = LspService::build(Backend::new)
+            .custom_method("newsmark/stats", Backend::stats)
+            .finish();
         // The framework reads and writes through in-memory pipes; the guard
         // in `transport` owns the real stdin and stdout.
         let (server_in, guard_in) = tokio::io::duplex(1 << 20);
@@ -126,6 +128,65 @@ impl Open {
     }
 }
 
+/// Test support for `fuzz/` (the `lsp_edits` target), not an API: applies
+/// `batches` of edits `(start, end, new_text)` through an open document the
+/// way `didChange` does (each edit to the rope and the tree, one incremental
+/// re-parse per batch). Offsets are bytes on char boundaries of the text at
+/// that point, `start <= end`. After each batch it returns the document's
+/// text, a dump of its incrementally parsed tree, and a dump of a fresh parse
+/// of that text; the dumps list every node with its byte range and points.
+#[doc(hidden)]
+pub fn fuzz_edits(
+    initial: &str,
+    batches: &[Vec<(usize, usize, String)>],
+) -> Vec<(String, String, String)> {
+    fn dump(tree: Option<&tree_sitter::Tree>) -> String {
+        let Some(tree) = tree else {
+            return "no tree".into();
+        };
+        let mut out = String::new();
+        let mut cursor = tree.walk();
+        let mut depth = 0usize;
+        loop {
+            let n = cursor.node();
+            out.push_str(&format!(
+                "{:depth$}{}{}{} {:?} {:?}-{:?}\n",
+                "",
+                n.kind(),
+                if n.is_missing() { " MISSING" } else { "" },
+                cursor
+                    .field_name()
+                    .map_or(String::new(), |f| format!(" {f}:")),
+                n.byte_range(),
+                (n.start_position().row, n.start_position().column),
+                (n.end_position().row, n.end_position().column),
+            ));
+            if cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return out;
+                }
+                depth -= 1;
+            }
+        }
+    }
+    let mut open = Open::new(1, initial);
+    let mut out = Vec::new();
+    for batch in batches {
+        for (start, end, new_text) in batch {
+            open.edit(*start, *end, new_text);
+        }
+        open.reparse();
+        let text = open.rope.to_string();
+        let fresh = crate::syntax::parse_tree(&text);
+        out.push((text, dump(open.tree.as_ref()), dump(Some(&fresh))));
+    }
+    out
+}
+
 struct State {
     encoding: Encoding,
     roots: Vec<PathBuf>,
@@ -142,6 +203,8 @@ struct State {
     watch: bool,
     /// The client shows `$/progress`.
     progress: bool,
+    /// The document version last published for each open file.
+    sent_versions: HashMap<PathBuf, i32>,
 }
 
 pub struct Backend {
@@ -274,6 +337,22 @@ impl State {
                 if list.is_empty() && !self.published.contains(&path) {
                     continue;
                 }
+                // Unchanged findings are not sent again, unless an open
+                // document has a new version to report them for.
+                let version = self.open.get(&path).map(|o| o.version);
+                let same = self.findings.get(&path).map(Vec::as_slice).unwrap_or(&[]) == list;
+                if same
+                    && self.published.contains(&path) != list.is_empty()
+                    && self.sent_versions.get(&path) == version.as_ref()
+                {
+                    if !list.is_empty() {
+                        now.insert(path.clone());
+                    }
+                    continue;
+                }
+                if let Some(v) = version {
+                    self.sent_versions.insert(path.clone(), v);
+                }
                 let Some(file) = corpus.file_ref(&path) else {
                     continue;
                 };
@@ -321,8 +400,20 @@ impl Backend {
                 debounce: Duration::from_millis(200),
                 watch: false,
                 progress: false,
+                sent_versions: HashMap::new(),
             })),
         }
+    }
+
+    /// `newsmark/stats`: counters for benchmarks (how often the per-article
+    /// rules ran, how many articles are indexed).
+    pub async fn stats(&self, _params: serde_json::Value) -> Result<serde_json::Value> {
+        let s = lock(&self.state);
+        let articles: usize = s.corpora.iter().map(|c| c.articles.len()).sum();
+        Ok(serde_json::json!({
+            "articles": articles,
+            "per_article_checks": checks::LOCAL_CHECKS.load(std::sync::atomic::Ordering::Relaxed),
+        }))
     }
 
     /// Checks the corpus after the debounce, unless another change came in.
@@ -600,7 +691,8 @@ impl LanguageServer for Backend {
                     open.version
                 ))
             } else {
-                let skipped = version > open.version + 1;
+                // Versions only have to increase: gaps are normal (Neovim uses
+                // its change tick), so they are applied without a word.
                 for change in params.content_changes {
                     match change.range {
                         Some(range) => {
@@ -625,11 +717,7 @@ impl LanguageServer for Backend {
                 if !parsed {
                     s.set_text(&path, text);
                 }
-                skipped.then(|| {
-                    format!(
-                        "newsmark: versions skipped before {version}; applied the change as sent"
-                    )
-                })
+                None
             }
         };
         if let Some(p) = problem {

@@ -1,0 +1,282 @@
+//! Drives `newsmark lsp` over stdio like an editor and times it: indexing,
+//! first diagnostics, keystroke to diagnostics (debounce 0), hover,
+//! definition, references, completion, workspace symbols; resident memory.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{ChildStdin, Command, ExitCode, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::{median, percentile};
+
+struct Client {
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: u64,
+}
+
+impl Client {
+    fn send(&mut self, v: &Value) {
+        let body = v.to_string();
+        let _ = write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len());
+        let _ = self.stdin.flush();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Receives until `pred` accepts a message; answers server requests.
+    fn wait(&mut self, timeout: Duration, mut pred: impl FnMut(&Value) -> bool) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let msg = self.rx.recv_timeout(left).ok()?;
+            if msg.get("method").is_some() && msg.get("id").is_some() {
+                let id = msg["id"].clone();
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            }
+            if pred(&msg) {
+                return Some(msg);
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> (Duration, Value) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let start = Instant::now();
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let r = self
+            .wait(Duration::from_secs(120), |m| {
+                m.get("id") == Some(&json!(id)) && m.get("method").is_none()
+            })
+            .unwrap_or(Value::Null);
+        (start.elapsed(), r)
+    }
+}
+
+fn reader(out: impl Read + Send + 'static) -> Receiver<Value> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(out);
+        loop {
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let l = line.trim_end();
+                if l.is_empty() {
+                    break;
+                }
+                if let Some(v) = l.strip_prefix("Content-Length: ") {
+                    len = v.parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            if r.read_exact(&mut body).is_err() {
+                return;
+            }
+            if let Ok(v) = serde_json::from_slice::<Value>(&body)
+                && tx.send(v).is_err()
+            {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+fn uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+/// (line, UTF-16 column) of byte offset `at`.
+fn position(text: &str, at: usize) -> Value {
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let col: usize = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .map(char::len_utf16)
+        .sum();
+    json!({"line": line, "character": col})
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn report(name: &str, xs: &mut [f64]) {
+    let p50 = percentile(xs, 0.5);
+    let p99 = percentile(xs, 0.99);
+    println!(
+        "{name:<28} p50 {:8.3} ms   p99 {:8.3} ms   (n={})",
+        p50 * 1e3,
+        p99 * 1e3,
+        xs.len()
+    );
+}
+
+pub fn run(corpus: &Path, bin: &Path, requests: usize) -> ExitCode {
+    let corpus = std::path::absolute(corpus).unwrap_or_else(|_| corpus.to_path_buf());
+    let mut article: Option<PathBuf> = None;
+    if let Ok(rd) = std::fs::read_dir(&corpus) {
+        let mut names: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "news"))
+            .collect();
+        names.sort();
+        article = names.into_iter().nth(1);
+    }
+    let Some(article) = article else {
+        eprintln!("no .news files directly in {}", corpus.display());
+        return ExitCode::from(2);
+    };
+    let Ok(mut child) = Command::new(bin)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        eprintln!("cannot start {} lsp", bin.display());
+        return ExitCode::from(2);
+    };
+    let pid = child.id();
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return ExitCode::from(2);
+    };
+    let mut c = Client {
+        stdin,
+        rx: reader(stdout),
+        next_id: 0,
+    };
+
+    let start = Instant::now();
+    c.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&corpus),
+            "workspaceFolders": [{"uri": uri(&corpus), "name": "corpus"}],
+            "capabilities": {"window": {"workDoneProgress": true}, "general": {"positionEncodings": ["utf-16"]}},
+            "initializationOptions": {"debounceMs": 0},
+        }),
+    );
+    c.notify("initialized", json!({}));
+    let indexed = c.wait(Duration::from_secs(600), |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let index_time = start.elapsed();
+    if indexed.is_none() {
+        eprintln!("indexing did not finish");
+    }
+    println!(
+        "initialize → indexing done: {:.3} s",
+        index_time.as_secs_f64()
+    );
+    println!(
+        "resident memory after indexing: {:.1} MB",
+        rss_kb(pid) as f64 / 1024.0
+    );
+
+    let text = std::fs::read_to_string(&article).unwrap_or_default();
+    let auri = uri(&article);
+    let open_start = Instant::now();
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": auri, "languageId": "newsmark", "version": 1, "text": text}}));
+    c.wait(Duration::from_secs(600), |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == auri
+    });
+    println!(
+        "didOpen → first diagnostics for it: {:.3} s",
+        open_start.elapsed().as_secs_f64()
+    );
+
+    // Keystrokes: insert a letter at the end of the last line, one at a time.
+    let mut edit_times = Vec::new();
+    let mut current = text.clone();
+    for v in 2..(2 + requests as i64) {
+        let at = current.len();
+        let pos = position(&current, at);
+        current.push('x');
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": auri, "version": v}, "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "x"}]}),
+        );
+        let got = c.wait(Duration::from_secs(60), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == auri
+                && m["params"]["version"] == json!(v)
+        });
+        if got.is_some() {
+            edit_times.push(t.elapsed().as_secs_f64());
+        }
+    }
+    report("didChange → diagnostics", &mut edit_times);
+
+    let mention = current
+        .find("]{@e")
+        .and_then(|i| current[..i].rfind('['))
+        .map_or(0, |i| i + 2);
+    let src = current.find("claim=c").map_or(0, |i| i + 7);
+    let doc = json!({"uri": auri});
+    let timed = |c: &mut Client, name: &str, method: &str, params: Value| {
+        let mut xs: Vec<f64> = (0..requests)
+            .map(|_| c.request(method, params.clone()).0.as_secs_f64())
+            .collect();
+        report(name, &mut xs);
+    };
+    timed(
+        &mut c,
+        "hover",
+        "textDocument/hover",
+        json!({"textDocument": doc, "position": position(&current, mention)}),
+    );
+    timed(
+        &mut c,
+        "definition",
+        "textDocument/definition",
+        json!({"textDocument": doc, "position": position(&current, mention)}),
+    );
+    timed(
+        &mut c,
+        "references",
+        "textDocument/references",
+        json!({"textDocument": doc, "position": position(&current, mention), "context": {"includeDeclaration": true}}),
+    );
+    timed(
+        &mut c,
+        "completion (claim=)",
+        "textDocument/completion",
+        json!({"textDocument": doc, "position": position(&current, src)}),
+    );
+    timed(
+        &mut c,
+        "workspace/symbol",
+        "workspace/symbol",
+        json!({"query": "e1"}),
+    );
+    let (_, counters) = c.request("newsmark/stats", json!({}));
+    if counters.get("result").is_some() {
+        println!("server counters: {}", counters["result"]);
+    }
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let _ = child.wait();
+    let _ = median(Vec::new());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,254 @@
+//! `newsmark-bench`: scale corpora and benchmarks (docs/performance.md).
+//!
+//! ```text
+//! newsmark-bench gen --articles N [--seed S] OUT        write a generated corpus
+//! newsmark-bench import OUT                             import ../shared/corpora into OUT
+//! newsmark-bench check CORPUS [--runs 5]                check throughput vs the parse-only floor
+//! newsmark-bench lsp CORPUS [--requests 200]            language server latencies over stdio
+//! ```
+//!
+//! Every figure is printed as a median with its spread (min–max) over runs.
+
+mod generate;
+mod lsp;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+fn arg<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+fn positional(args: &[String]) -> Option<&str> {
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if a.starts_with("--") {
+            skip = true;
+            continue;
+        }
+        return Some(a);
+    }
+    None
+}
+
+pub fn median(mut xs: Vec<f64>) -> (f64, f64, f64) {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let n = xs.len();
+    if n == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let med = if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    };
+    (med, xs[0], xs[n - 1])
+}
+
+pub fn percentile(xs: &mut [f64], p: f64) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    if xs.is_empty() {
+        return 0.0;
+    }
+    let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
+    xs[i.min(xs.len() - 1)]
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "news") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The floor: read every file and parse it with tree-sitter, in parallel,
+/// nothing else.
+fn floor(paths: &[PathBuf]) -> (Duration, u64) {
+    let start = Instant::now();
+    let bytes: u64 = paths
+        .par_iter()
+        .map_init(newsmark::syntax::parser, |parser, p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            let _tree = parser.parse(&text, None);
+            text.len() as u64
+        })
+        .sum();
+    (start.elapsed(), bytes)
+}
+
+fn newsmark_bin() -> PathBuf {
+    std::env::var_os("NEWSMARK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let here = std::env::current_exe().unwrap_or_default();
+            here.parent()
+                .map(|d| d.join("newsmark"))
+                .unwrap_or_else(|| PathBuf::from("newsmark"))
+        })
+}
+
+fn check(corpus: &Path, runs: usize) -> ExitCode {
+    let paths = files(corpus);
+    let bin = newsmark_bin();
+    let mut floor_s = Vec::new();
+    let mut check_s = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let (d, b) = floor(&paths);
+        floor_s.push(d.as_secs_f64());
+        bytes = b;
+        let start = Instant::now();
+        let out = std::process::Command::new(&bin)
+            .args(["check", "--format", "json", "--no-progress"])
+            .arg(corpus)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        if out.is_err() {
+            eprintln!("cannot run {}", bin.display());
+            return ExitCode::from(2);
+        }
+        check_s.push(start.elapsed().as_secs_f64());
+    }
+    let mb = bytes as f64 / 1e6;
+    let (fm, f0, f1) = median(floor_s);
+    let (cm, c0, c1) = median(check_s);
+    println!("corpus: {} files, {:.1} MB", paths.len(), mb);
+    println!(
+        "floor (read + tree-sitter parse): median {:.3} s ({:.3}–{:.3}) = {:.1} MB/s",
+        fm,
+        f0,
+        f1,
+        mb / fm
+    );
+    println!(
+        "newsmark check --format json:     median {:.3} s ({:.3}–{:.3}) = {:.1} MB/s",
+        cm,
+        c0,
+        c1,
+        mb / cm
+    );
+    println!("ratio check/floor throughput: {:.2}", fm / cm);
+    ExitCode::SUCCESS
+}
+
+fn import(out: &Path) -> ExitCode {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora");
+    if !base.is_dir() {
+        eprintln!(
+            "{} is absent: the real corpora live in the shared folder beside the repository",
+            base.display()
+        );
+        return ExitCode::from(2);
+    }
+    let mut n = 0;
+    for corpus in ["reuters21578", "wikinews_tosca"] {
+        let dest = out.join(corpus);
+        if std::fs::create_dir_all(&dest).is_err() {
+            return ExitCode::from(2);
+        }
+        let Ok(rd) = std::fs::read_dir(base.join(corpus)) else {
+            return ExitCode::from(2);
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let Some(stem) = p.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            if p.extension().is_none_or(|x| x != "txt") || !stem.starts_with('0') {
+                continue;
+            }
+            let Ok(raw) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let id = format!("{corpus}-{stem}");
+            if std::fs::write(
+                dest.join(format!("{id}.news")),
+                newsmark::syntax::import(&raw, &id),
+            )
+            .is_ok()
+            {
+                n += 1;
+            }
+        }
+    }
+    println!("imported {n} articles into {}", out.display());
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprintln!("usage: newsmark-bench gen|import|check|lsp … (see docs/performance.md)");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let Some(path) = positional(rest).map(PathBuf::from) else {
+        eprintln!("usage: newsmark-bench {cmd} … PATH");
+        return ExitCode::from(2);
+    };
+    match cmd.as_str() {
+        "gen" => {
+            let articles = arg(rest, "--articles")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1000);
+            let seed = arg(rest, "--seed")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(42);
+            match generate::generate(&generate::Spec { articles, seed }, &path) {
+                Ok(bytes) => {
+                    println!(
+                        "wrote {articles} articles ({:.1} MB) to {}",
+                        bytes as f64 / 1e6,
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}", path.display());
+                    ExitCode::from(2)
+                }
+            }
+        }
+        "import" => import(&path),
+        "check" => check(
+            &path,
+            arg(rest, "--runs")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(5),
+        ),
+        "lsp" => lsp::run(
+            &path,
+            &newsmark_bin(),
+            arg(rest, "--requests")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(200),
+        ),
+        other => {
+            eprintln!("unknown command {other}");
+            ExitCode::from(2)
+        }
+    }
+}
