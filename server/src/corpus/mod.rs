@@ -71,12 +71,16 @@ pub struct Index {
     pub entity_uses: HashMap<String, Vec<(usize, usize)>>,
     /// Claim or fact name to the articles that use it.
     pub claim_uses: HashMap<String, Vec<usize>>,
+    /// Article path to its position (file lookups are per request and per
+    /// published file, so they must not scan the corpus).
+    pub by_path: HashMap<PathBuf, usize>,
 }
 
 impl Index {
     pub fn build(articles: &[Article]) -> Index {
         let mut index = Index::default();
         for (i, a) in articles.iter().enumerate() {
+            index.by_path.insert(a.path.clone(), i);
             index
                 .sources
                 .entry(a.summary.id.clone())
@@ -322,7 +326,9 @@ impl Corpus {
     /// Which file `path` is, if it belongs to this corpus.
     pub fn file_ref(&self, path: &Path) -> Option<crate::checks::FileRef> {
         use crate::checks::FileRef;
-        if let Some(i) = self.articles.iter().position(|a| a.path == path) {
+        if let Some(&i) = self.index.by_path.get(path)
+            && self.articles.get(i).is_some_and(|a| a.path == path)
+        {
             return Some(FileRef::Article(i));
         }
         if let Some(i) = self.registry_files.iter().position(|f| f.path == path) {
