@@ -53,7 +53,9 @@ pub fn run() -> ExitCode {
             .serve(service)
             .await;
         input.abort();
-        let _ = output.await;
+        // Let the last responses reach stdout, but never wait forever: the
+        // pipe may stay open while the framework's tasks wind down.
+        let _ = tokio::time::timeout(Duration::from_millis(500), output).await;
     });
     // A thread blocked reading stdin must not keep the process alive after
     // `exit`.
@@ -576,84 +578,100 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let roots = lock(&self.state).roots.clone();
-        let token = ProgressToken::String("newsmark-indexing".into());
-        // Only clients that said they show progress are asked to; a client
-        // that never answers must not stall indexing.
-        let created = lock(&self.state).progress
-            && tokio::time::timeout(
-                Duration::from_secs(5),
-                self.client.send_request::<request::WorkDoneProgressCreate>(
-                    WorkDoneProgressCreateParams {
-                        token: token.clone(),
-                    },
-                ),
-            )
-            .await
-            .is_ok_and(|r| r.is_ok());
-        let progress = if created {
-            Some(
-                self.client
-                    .progress(token, "Indexing the corpus")
-                    .with_message(format!("{} folder(s)", roots.len()))
-                    .begin()
-                    .await,
-            )
-        } else {
-            None
-        };
-        let loaded = tokio::task::spawn_blocking(move || {
-            let mut seen = HashSet::new();
-            roots
-                .iter()
-                .map(|r| find_root(r))
-                .filter(|r| seen.insert(r.clone()))
-                .map(|r| Corpus::load(&r, &[]))
-                .collect::<Vec<_>>()
-        })
-        .await
-        .unwrap_or_default();
-        let articles: usize = loaded.iter().map(|c| c.articles.len()).sum();
-        {
-            let mut s = lock(&self.state);
-            let overlay = s.overlay();
-            s.corpora = loaded;
-            for (p, t) in overlay {
-                s.set_text(&p, t);
-            }
-        }
-        if let Some(p) = progress {
-            p.finish_with_message(format!("{articles} articles")).await;
-        }
-        if lock(&self.state).watch {
-            let watchers = vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String("**/*.{news,toml,txt}".into()),
-                kind: None,
-            }];
-            let registration = Registration {
-                id: "newsmark-watch".into(),
-                method: "workspace/didChangeWatchedFiles".into(),
-                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
-                    watchers,
-                })
-                .ok(),
+        // Indexing, progress and watcher registration run in their own task:
+        // they wait on the client, and a handler still waiting when `exit`
+        // arrives would keep the server from ever exiting.
+        let client = self.client.clone();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let roots = lock(&state).roots.clone();
+            let token = ProgressToken::String("newsmark-indexing".into());
+            // Only clients that said they show progress are asked to; a client
+            // that never answers must not stall indexing.
+            // Read the flag in its own statement: a guard kept alive across the
+            // `.await` below would block every handler until the client answers,
+            // and with all workers blocked the answer could never be read.
+            let wants_progress = lock(&state).progress;
+            let created = wants_progress
+                && tokio::time::timeout(
+                    Duration::from_secs(5),
+                    client.send_request::<request::WorkDoneProgressCreate>(
+                        WorkDoneProgressCreateParams {
+                            token: token.clone(),
+                        },
+                    ),
+                )
+                .await
+                .is_ok_and(|r| r.is_ok());
+            let progress = if created {
+                Some(
+                    client
+                        .progress(token, "Indexing the corpus")
+                        .with_message(format!("{} folder(s)", roots.len()))
+                        .begin()
+                        .await,
+                )
+            } else {
+                None
             };
-            if let Err(e) = self.client.register_capability(vec![registration]).await {
-                self.client
-                    .log_message(
-                        MessageType::INFO,
-                        format!("newsmark: file watching not available: {e}"),
-                    )
-                    .await;
+            let loaded = tokio::task::spawn_blocking(move || {
+                let mut seen = HashSet::new();
+                roots
+                    .iter()
+                    .map(|r| find_root(r))
+                    .filter(|r| seen.insert(r.clone()))
+                    .map(|r| Corpus::load(&r, &[]))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            let articles: usize = loaded.iter().map(|c| c.articles.len()).sum();
+            {
+                let mut s = lock(&state);
+                let overlay = s.overlay();
+                s.corpora = loaded;
+                for (p, t) in overlay {
+                    s.set_text(&p, t);
+                }
             }
-        }
-        self.client
-            .log_message(
-                MessageType::INFO,
-                format!("newsmark: indexed {articles} articles"),
-            )
-            .await;
-        self.schedule();
+            if let Some(p) = progress {
+                p.finish_with_message(format!("{articles} articles")).await;
+            }
+            let watch = lock(&state).watch;
+            if watch {
+                let watchers = vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/*.{news,toml,txt}".into()),
+                    kind: None,
+                }];
+                let registration = Registration {
+                    id: "newsmark-watch".into(),
+                    method: "workspace/didChangeWatchedFiles".into(),
+                    register_options: serde_json::to_value(
+                        DidChangeWatchedFilesRegistrationOptions { watchers },
+                    )
+                    .ok(),
+                };
+                if let Err(e) = client.register_capability(vec![registration]).await {
+                    client
+                        .log_message(
+                            MessageType::INFO,
+                            format!("newsmark: file watching not available: {e}"),
+                        )
+                        .await;
+                }
+            }
+            client
+                .log_message(
+                    MessageType::INFO,
+                    format!("newsmark: indexed {articles} articles"),
+                )
+                .await;
+            Backend {
+                client: client.clone(),
+                state: state.clone(),
+            }
+            .schedule();
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {

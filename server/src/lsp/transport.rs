@@ -79,6 +79,22 @@ async fn read_frame<R: AsyncRead + Unpin>(
     }
 }
 
+/// With `NEWSMARK_TRACE=FILE`, appends one line per frame in and out (for
+/// debugging clients; off by default).
+fn trace(dir: &str, body: &[u8]) {
+    if let Some(path) = std::env::var_os("NEWSMARK_TRACE") {
+        use std::io::Write as _;
+        let head: String = String::from_utf8_lossy(&body[..body.len().min(160)]).into_owned();
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{dir} {head}");
+        }
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -93,6 +109,7 @@ where
     loop {
         match read_frame(&mut input, &mut buf).await {
             Ok(Some(Ok(body))) if serde_json::from_slice::<serde_json::Value>(&body).is_ok() => {
+                trace("<-", &body);
                 let header = format!("Content-Length: {}\r\n\r\n", body.len());
                 if to_server.write_all(header.as_bytes()).await.is_err()
                     || to_server.write_all(&body).await.is_err()
@@ -114,6 +131,7 @@ where
 pub async fn forward_output<W: AsyncWrite + Unpin>(mut from_server: DuplexStream, out: Out<W>) {
     let mut buf = Vec::new();
     while let Ok(Some(Ok(body))) = read_frame(&mut from_server, &mut buf).await {
+        trace("->", &body);
         if write_frame(&out, &body).await.is_err() {
             return;
         }
