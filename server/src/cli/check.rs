@@ -187,10 +187,21 @@ pub fn run(
     let mut outcome = collect(&paths, progress, only.as_ref());
     let mut fixed = 0;
     if fix {
-        let (n, errors) = super::fix::apply_all(&outcome);
-        fixed = n;
-        outcome.io_errors.extend(errors);
-        if n > 0 {
+        // A fix can uncover another (a syntax error is reported once per
+        // error region: the stray `[` after `[a bracket]` shows only once
+        // the pair is escaped), so fix until nothing is left to fix, a
+        // bounded number of rounds: `--fix` run again then changes nothing.
+        for _ in 0..super::fix::MAX_ROUNDS {
+            let (n, errors) = super::fix::apply_all(&outcome);
+            fixed += n;
+            for e in errors {
+                if !outcome.io_errors.contains(&e) {
+                    outcome.io_errors.push(e);
+                }
+            }
+            if n == 0 {
+                break;
+            }
             let again = collect(&paths, false, only.as_ref());
             outcome.corpora = again.corpora;
             outcome.checked = again.checked;

@@ -6,9 +6,14 @@ use std::io::Write;
 use std::path::Path;
 
 use super::check::Outcome;
-use crate::checks::FileRef;
-use crate::corpus::Corpus;
+use crate::checks::{Diagnostic, FileRef};
+use crate::corpus::{Article, Corpus};
 use crate::syntax;
+
+/// How many times `--fix` fixes and checks again at most (a fix can uncover
+/// another).
+#[doc(hidden)]
+pub const MAX_ROUNDS: usize = 10;
 
 /// Applies every safe fix; returns how many were applied and the errors.
 pub fn apply_all(outcome: &Outcome) -> (usize, Vec<String>) {
@@ -16,44 +21,18 @@ pub fn apply_all(outcome: &Outcome) -> (usize, Vec<String>) {
     let mut errors = Vec::new();
     for (corpus, diags, _) in &outcome.corpora {
         for (i, article) in corpus.articles.iter().enumerate() {
-            if article.plain {
-                continue;
-            }
-            let mut fixes: Vec<_> = diags
+            let mine: Vec<&Diagnostic> = diags
                 .iter()
                 .filter(|d| d.file == FileRef::Article(i))
-                .filter_map(|d| d.fix.as_ref())
-                .filter(|f| f.safe)
                 .collect();
-            if fixes.is_empty() {
-                continue;
-            }
-            // Apply from the end; skip a fix that overlaps one already taken.
-            fixes.sort_by_key(|f| std::cmp::Reverse((f.range.start, f.range.end)));
-            let mut text = article.text.clone();
-            let mut floor = usize::MAX;
-            let mut n = 0;
-            for f in fixes {
-                if f.range.end > floor || f.range.end > text.len() {
+            let (text, n) = match fixed_text(article, &mine) {
+                Ok(Some(fixed)) => fixed,
+                Ok(None) => continue,
+                Err(e) => {
+                    errors.push(e);
                     continue;
                 }
-                text.replace_range(f.range.clone(), &f.replacement);
-                floor = f.range.start;
-                n += 1;
-            }
-            // The invariant that makes a fix safe: the article text is the
-            // same before and after (syntax fixes turn an error into text).
-            let before = article.doc.plain.text.clone();
-            let after = syntax::parse(&text);
-            if after.plain.text != before
-                || (!after.errors.is_empty() && article.doc.errors.is_empty())
-            {
-                errors.push(format!(
-                    "{}: fixes not applied: they would change the article text",
-                    Corpus::display_path(&article.path)
-                ));
-                continue;
-            }
+            };
             match write_atomic(&article.path, &text, Some(&article.text)) {
                 Ok(()) => applied += n,
                 Err(e) => errors.push(format!("{}: {e}", Corpus::display_path(&article.path))),
@@ -63,8 +42,84 @@ pub fn apply_all(outcome: &Outcome) -> (usize, Vec<String>) {
     (applied, errors)
 }
 
+/// The text of `article` with the safe fixes among `diags` (its findings)
+/// applied, and how many; `None` when there is nothing to fix; an error when
+/// the result would not keep the article text (then nothing is written).
+#[doc(hidden)]
+pub fn fixed_text(
+    article: &Article,
+    diags: &[&Diagnostic],
+) -> Result<Option<(String, usize)>, String> {
+    if article.plain {
+        return Ok(None);
+    }
+    let mut fixes: Vec<_> = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.safe)
+        .collect();
+    if fixes.is_empty() {
+        return Ok(None);
+    }
+    // Apply from the end; skip a fix that overlaps one already taken.
+    fixes.sort_by_key(|f| std::cmp::Reverse((f.range.start, f.range.end)));
+    // The invariant that makes a fix safe: the article text is the same
+    // before and after (syntax fixes turn an error into text), and a file
+    // without syntax errors gets none.
+    let keeps = |text: &str| {
+        let after = syntax::parse(text);
+        after.plain.text == article.doc.plain.text
+            && (after.errors.is_empty() || !article.doc.errors.is_empty())
+    };
+    let apply = |text: &mut String, floor: &mut usize, f: &crate::checks::Fix| {
+        if f.range.end > *floor || f.range.end > text.len() {
+            return false;
+        }
+        text.replace_range(f.range.clone(), &f.replacement);
+        *floor = f.range.start;
+        true
+    };
+    let mut text = article.text.clone();
+    let mut floor = usize::MAX;
+    let mut n = 0;
+    for f in &fixes {
+        n += usize::from(apply(&mut text, &mut floor, f));
+    }
+    if keeps(&text) {
+        return Ok(Some((text, n)));
+    }
+    // Together they do not keep it: one of them is wrong in its context
+    // (e.g. escaping a stray `]` whose error region also holds a stray `[`
+    // makes that `[` open a span). Take them one at a time, keeping each
+    // that keeps the article text; a few, since each costs a parse.
+    let mut text = article.text.clone();
+    let mut floor = usize::MAX;
+    let mut n = 0;
+    for f in fixes.iter().take(MAX_ONE_BY_ONE) {
+        let mut candidate = text.clone();
+        let mut candidate_floor = floor;
+        if apply(&mut candidate, &mut candidate_floor, f) && keeps(&candidate) {
+            text = candidate;
+            floor = candidate_floor;
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return Err(format!(
+            "{}: fixes not applied: they would change the article text",
+            Corpus::display_path(&article.path)
+        ));
+    }
+    Ok(Some((text, n)))
+}
+
+/// How many fixes of one file are tried one by one when together they would
+/// change the article text.
+const MAX_ONE_BY_ONE: usize = 64;
+
 /// Writes `text` to `path` atomically. With `expected`, refuses when the
 /// file's current content is not `expected` (it changed since it was read).
+#[doc(hidden)]
 pub fn write_atomic(path: &Path, text: &str, expected: Option<&str>) -> std::io::Result<()> {
     if let Some(expected) = expected {
         let now = std::fs::read(path)?;

@@ -9,12 +9,16 @@ mod ci_formats;
 mod fix;
 mod output;
 
+/// Test support (tests/properties.rs, tests/adversarial.rs), not an API.
+#[doc(hidden)]
+pub use fix::{MAX_ROUNDS, fixed_text, write_atomic};
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::corpus::{Corpus, read_text};
+use crate::corpus::{Corpus, read_any};
 use crate::syntax;
 
 #[derive(Debug, Parser)]
@@ -173,7 +177,7 @@ fn import(files: Vec<PathBuf>, output: Option<PathBuf>, out_dir: Option<PathBuf>
     }
     let mut status = ExitCode::SUCCESS;
     for file in files {
-        let text = match read_text(&file) {
+        let text = match read_any(&file) {
             Ok(t) => t,
             Err(e) => {
                 status = fail(format!("{}: {}", file.display(), e.message));
@@ -268,7 +272,7 @@ fn export(path: PathBuf, format: crate::export::Format, out: PathBuf) -> ExitCod
 }
 
 fn strip(file: PathBuf, output: Option<PathBuf>) -> ExitCode {
-    let text = match read_text(&file) {
+    let text = match read_any(&file) {
         Ok(t) => t,
         Err(e) => return fail(format!("{}: {}", file.display(), e.message)),
     };

@@ -10,13 +10,41 @@ use crate::checks::{Diagnostic, Severity};
 /// Line starts of one file, for 1-based line and column numbers.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(byte offset, chars before it)` every few KB, so that a column on a
+    /// very long line is not counted from the line's start each time.
+    marks: Vec<(usize, usize)>,
 }
+
+/// The distance in bytes between two marks of a [`LineIndex`].
+const MARK_EVERY: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let mut marks = Vec::with_capacity(text.len() / MARK_EVERY + 1);
+        let (mut at, mut chars) = (0, 0);
+        while at < text.len() {
+            marks.push((at, chars));
+            let next = ceil_char(text, (at + MARK_EVERY).min(text.len()));
+            chars += text.get(at..next).map_or(0, |s| s.chars().count());
+            at = next;
+        }
+        LineIndex { starts, marks }
+    }
+
+    /// How many chars come before byte `offset` (a char boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let i = self.marks.partition_point(|m| m.0 <= offset);
+        let (at, chars) = i
+            .checked_sub(1)
+            .and_then(|i| self.marks.get(i))
+            .copied()
+            .unwrap_or((0, 0));
+        chars
+            + text
+                .get(at..offset)
+                .map_or(offset - at, |s| s.chars().count())
     }
 
     /// 1-based line and column; the column counts Unicode scalar values.
@@ -27,9 +55,11 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.starts[line];
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = match text.get(start..offset) {
+            Some(s) if s.len() <= MARK_EVERY => s.chars().count(),
+            Some(_) => self.chars_before(text, offset) - self.chars_before(text, start),
+            None => offset - start,
+        };
         (line + 1, col + 1)
     }
 
@@ -142,6 +172,16 @@ pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: 
     let start = d.range.start.clamp(shown.start, shown.end) - shown.start;
     let end = d.range.end.clamp(shown.start, shown.end) - shown.start;
     let label = d.fix.as_ref().map(|f| f.title.as_str()).unwrap_or("");
+    // In a window cut from a long line the renderer counts the column from
+    // the window's start: the location it prints is corrected below.
+    let location = (shown != lines).then(|| {
+        let (line, column) = index.line_col(text, d.range.start);
+        let in_window = src.get(..start).map_or(0, |s| s.chars().count()) + 1;
+        (
+            format!("{path_shown}:{line}:{in_window}"),
+            format!("{path_shown}:{line}:{column}"),
+        )
+    });
     let mut group = level(d.severity)
         .primary_title(d.message.as_str())
         .id(d.code)
@@ -172,7 +212,11 @@ pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: 
     } else {
         Renderer::plain()
     };
-    renderer.render(&report).to_string()
+    let rendered = renderer.render(&report).to_string();
+    match location {
+        Some((shown, real)) => rendered.replacen(&shown, &real, 1),
+        None => rendered,
+    }
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {

@@ -118,8 +118,31 @@ pub fn find_root(path: &Path) -> PathBuf {
     start
 }
 
-/// Reads a file as UTF-8 text with a clear message when it is not.
+/// Reads a file as UTF-8 text with a clear message when it is not. Only a
+/// regular file (or a symlink to one) is read: a FIFO, socket or device named
+/// `x.news` would block the reader or never end, so it is an I/O error.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file"
+        };
+        return Err(LoadError {
+            path: path.to_path_buf(),
+            message: format!("cannot read: {what}"),
+            offset: None,
+            io: true,
+        });
+    }
+    read_any(path)
+}
+
+/// Reads `path` as UTF-8 text whatever it is (e.g. `/dev/stdin` given to
+/// `import`); for input the user names, not for corpus files.
+pub fn read_any(path: &Path) -> Result<String, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError {
         path: path.to_path_buf(),
         message: format!("cannot read: {e}"),
@@ -216,7 +239,7 @@ impl Corpus {
         let config_path = root.join(CONFIG_FILE);
         let mut errors = Vec::new();
         let config_text = if config_path.is_file() {
-            match read_text(&config_path) {
+            match inside(root, &config_path).and_then(|()| read_text(&config_path)) {
                 Ok(text) => Some(text),
                 Err(e) => {
                     errors.push(e);
@@ -250,7 +273,7 @@ impl Corpus {
             if !path.is_file() {
                 continue;
             }
-            match read_text(&path) {
+            match inside(root, &path).and_then(|()| read_text(&path)) {
                 Ok(text) => {
                     corpus.registry.load(corpus.registry_files.len(), &text);
                     corpus.registry_files.push(TextFile { path, text });
@@ -426,6 +449,23 @@ impl Corpus {
             .unwrap_or_else(|| path.to_path_buf())
             .display()
             .to_string()
+    }
+}
+
+/// Refuses a config or registry path that leads outside the corpus root
+/// (`registry = ["../x.toml"]`, an absolute path, or a symlink out): like the
+/// walk, which does not follow symlinks, nothing outside the root is read.
+fn inside(root: &Path, path: &Path) -> Result<(), LoadError> {
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if real(path).starts_with(real(root)) {
+        Ok(())
+    } else {
+        Err(LoadError {
+            path: path.to_path_buf(),
+            message: "leads outside the corpus root; not read".into(),
+            offset: None,
+            io: true,
+        })
     }
 }
 

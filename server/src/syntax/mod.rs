@@ -19,6 +19,12 @@ pub use plain::PlainText;
 /// A byte range in the source file.
 pub type TextRange = Range<usize>;
 
+/// How deep spans may nest. Deeper spans are a syntax error and are not
+/// analysed (their markup is still markup): each span holds its article
+/// text, so unbounded nesting would make memory and time quadratic in the
+/// file's size. Real annotations nest a handful of levels.
+pub const MAX_SPAN_DEPTH: usize = 32;
+
 /// A string with the byte range it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Spanned<T> {
@@ -187,6 +193,8 @@ impl Document {
             errors: Vec::new(),
             markup: Vec::new(),
             front_matter: None,
+            depths: Vec::new(),
+            too_deep: false,
         };
         builder.walk(tree.root_node());
         let body_start = builder
@@ -211,9 +219,23 @@ impl Document {
 
     /// The spans containing `offset`, innermost last.
     pub fn spans_at(&self, offset: usize) -> impl Iterator<Item = &Span> {
-        self.spans
-            .iter()
-            .filter(move |s| s.range.start <= offset && offset < s.range.end)
+        // The last span starting at or before `offset` and its ancestors
+        // (see `is_allowed`): not a scan of every span, which would make a
+        // rule that asks this per finding quadratic on a large document.
+        let mut chain = Vec::new();
+        let mut next = self
+            .spans
+            .partition_point(|s| s.range.start <= offset)
+            .checked_sub(1);
+        while let Some(i) = next {
+            let Some(s) = self.spans.get(i) else { break };
+            if offset < s.range.end {
+                chain.push(s);
+            }
+            next = s.parent.filter(|&p| p < i);
+        }
+        chain.reverse();
+        chain.into_iter()
     }
 
     /// True if a rule is silenced for `range`: by `allow=` on an enclosing
@@ -224,19 +246,45 @@ impl Document {
         {
             return true;
         }
-        self.spans.iter().any(|s| {
+        // Spans are in document order and nest, so a span that contains
+        // `range` is the last one starting at or before `range.start` or
+        // one of its ancestors (or, for an empty range at a span's end, the
+        // last one starting before it or an ancestor): walk those chains
+        // rather than every span, so that a finding per span does not make
+        // a large document quadratic.
+        let allows = |s: &Span| {
             s.range.start <= range.start
                 && range.end <= s.range.end
                 && s.allowed().any(|a| a == code)
+        };
+        let at = self.spans.partition_point(|s| s.range.start <= range.start);
+        let before = self.spans.partition_point(|s| s.range.start < range.start);
+        [at, before].into_iter().any(|n| {
+            let mut next = n.checked_sub(1);
+            while let Some(i) = next {
+                let Some(s) = self.spans.get(i) else { break };
+                if allows(s) {
+                    return true;
+                }
+                // Parents come before their children; anything else would loop.
+                next = s.parent.filter(|&p| p < i);
+            }
+            false
         })
     }
 
     /// True if `range` overlaps a CriticMarkup construct (the analyst has
     /// already corrected or marked that text).
     pub fn overlaps_critic(&self, range: &TextRange) -> bool {
-        self.critics
-            .iter()
-            .any(|c| c.range.start < range.end.max(range.start + 1) && range.start < c.range.end)
+        // Critics never nest (their bodies are plain tokens) and are in
+        // document order, so their ends are sorted too: only the last one
+        // starting before the range's end can reach into it.
+        let n = self
+            .critics
+            .partition_point(|c| c.range.start < range.end.max(range.start + 1));
+        n.checked_sub(1)
+            .and_then(|i| self.critics.get(i))
+            .is_some_and(|c| range.start < c.range.end)
     }
 
     /// The `published` date, if the front matter has a valid one.
@@ -256,6 +304,10 @@ struct Builder<'a> {
     /// Source ranges that are markup, not article text.
     markup: Vec<TextRange>,
     front_matter: Option<FrontMatter>,
+    /// The nesting depth of each span in `spans` (1 for a top-level one).
+    depths: Vec<usize>,
+    /// A span deeper than [`MAX_SPAN_DEPTH`] has been reported.
+    too_deep: bool,
 }
 
 /// One step of the explicit traversal stack (no recursion: spans may nest
@@ -339,6 +391,21 @@ impl<'a> Builder<'a> {
         let close = attrs.start_byte().saturating_sub(1);
         self.markup.push(open..open + 1);
         self.markup.push(close..node.end_byte());
+        let depth = parent.and_then(|p| self.depths.get(p)).map_or(1, |d| d + 1);
+        if depth > MAX_SPAN_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.errors.push(SyntaxError {
+                    range: open..open + 1,
+                    message: format!(
+                        "spans nested more than {MAX_SPAN_DEPTH} deep; the inner ones are not analysed"
+                    ),
+                    help: Some("annotate with fewer levels of spans inside spans".into()),
+                    fix: None,
+                });
+            }
+            return None;
+        }
 
         let mut span = Span {
             range: node.byte_range(),
@@ -407,6 +474,7 @@ impl<'a> Builder<'a> {
             }
         }
         self.spans.push(span);
+        self.depths.push(depth);
         Some(self.spans.len() - 1)
     }
 
@@ -481,11 +549,17 @@ impl<'a> Builder<'a> {
                 "see docs/format.md for the syntax",
             ),
         };
-        // A missing closing fence is reported on the opening one.
-        let range = if matches!(what, "front_matter_delimiter" | "+++") {
-            0..3
-        } else {
-            at..at
+        // A missing closing fence is reported on the opening one: `+++` at
+        // the start of its front matter (error recovery can also put a
+        // front matter node mid-text, where byte 0 is unrelated).
+        let fence = node
+            .parent()
+            .filter(|p| p.kind() == "front_matter")
+            .map(|p| p.start_byte()..p.start_byte() + 3)
+            .filter(|r| self.src.get(r.clone()) == Some("+++"));
+        let range = match fence {
+            Some(r) if matches!(what, "front_matter_delimiter" | "+++") => r,
+            _ => at..at,
         };
         self.errors.push(SyntaxError {
             range,

@@ -94,7 +94,16 @@ impl PlainText {
     /// The article text that comes from source `range`.
     pub fn slice_of_source(&self, range: TextRange) -> String {
         let mut out = String::new();
-        for (i, &(t, s)) in self.pieces.iter().enumerate() {
+        // Only the pieces that can overlap `range` (binary search, so that a
+        // document with many spans is not quadratic to build).
+        let first = self
+            .pieces
+            .partition_point(|p| p.1 <= range.start)
+            .saturating_sub(1);
+        for (i, &(t, s)) in self.pieces.iter().enumerate().skip(first) {
+            if s >= range.end {
+                break;
+            }
             let t_end = self.pieces.get(i + 1).map_or(self.text.len(), |p| p.0);
             let s_end = s + (t_end - t);
             let lo = range.start.max(s);

@@ -221,6 +221,41 @@ fn deep_nesting_does_not_overflow() {
     let depth = 20_000;
     let src = format!("{}x{}", "[".repeat(depth), "]{@a}".repeat(depth));
     let doc = parse(&src);
-    assert_eq!(doc.spans.len(), depth);
+    // Spans past the depth limit are one syntax error, not analysed; their
+    // markup is still markup.
+    assert_eq!(doc.spans.len(), super::MAX_SPAN_DEPTH);
+    assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+    assert_eq!(
+        doc.errors[0].range,
+        super::MAX_SPAN_DEPTH..super::MAX_SPAN_DEPTH + 1
+    );
     assert_eq!(doc.plain.text, "x");
+    let at_limit = format!(
+        "{}x{}",
+        "[".repeat(super::MAX_SPAN_DEPTH),
+        "]{@a}".repeat(super::MAX_SPAN_DEPTH)
+    );
+    let doc = parse(&at_limit);
+    assert_eq!(doc.spans.len(), super::MAX_SPAN_DEPTH);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+}
+
+/// Found by `fuzz/` (target `parse`): error recovery put a front matter node
+/// mid-text, and its missing closing `+++` was reported at `0..3`, which
+/// here splits the `”` at the start of the file.
+#[test]
+fn missing_fence_of_a_front_matter_mid_text_is_reported_where_it_is() {
+    let src = "[”]+++\nid\"[rwsj-202rnth key=i\"c\n{]{{@rus} With Weaons\n\n[NoFir[Nh,\n[TuesdasecBBBBB r\n";
+    let doc = parse(src);
+    assert!(!doc.errors.is_empty());
+    for e in &doc.errors {
+        assert!(
+            src.get(e.range.clone()).is_some(),
+            "{:?} is not a range of the text: {}",
+            e.range,
+            e.message
+        );
+    }
+    let fence = parse("+++\nid = \"a\"\n");
+    assert_eq!(fence.errors[0].range, 0..3, "{:?}", fence.errors);
 }
