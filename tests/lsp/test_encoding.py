@@ -40,3 +40,32 @@ async def test_utf8_is_negotiated_and_used(utf8_client: LanguageClient):
     )
     assert hover is not None
     assert hover.range.start.character == column, (hover.range, column)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "lsp"]))
+async def rules_client(lsp_client: LanguageClient, corpus_dir):
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params):
+        return None
+
+    params = initialize_params(corpus_dir)
+    params.initialization_options = {"debounceMs": 0, "rules": {"garbled-token": "error", "scrape-boilerplate": "off"}}
+    await lsp_client.initialize_session(params)
+    lsp_client.corpus_dir = corpus_dir
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_editor_rule_settings_override_severities(rules_client: LanguageClient):
+    """`initializationOptions.rules` (the VS Code `newsmark.rules` setting) sets severities."""
+    import asyncio
+
+    wsj = rules_client.corpus_dir / "003_f550be25ed6773a1.news"
+    for _ in range(300):
+        diags = rules_client.diagnostics.get(wsj.as_uri(), [])
+        if any(d.code == "garbled-token" for d in diags):
+            break
+        await asyncio.sleep(0.05)
+    garbled = [d for d in diags if d.code == "garbled-token"]
+    assert garbled and all(d.severity == types.DiagnosticSeverity.Error for d in garbled)
+    assert not any(d.code == "scrape-boilerplate" for d in diags)

@@ -207,6 +207,9 @@ struct State {
     progress: bool,
     /// The document version last published for each open file.
     sent_versions: HashMap<PathBuf, i32>,
+    /// Rule severities from the editor's settings (`initializationOptions.rules`),
+    /// applied on top of each corpus's `newsmark.toml`.
+    rule_overrides: std::collections::BTreeMap<String, checks::Severity>,
 }
 
 pub struct Backend {
@@ -320,6 +323,11 @@ impl State {
         let mut out = Vec::new();
         let mut now = HashSet::new();
         let mut findings: HashMap<PathBuf, Vec<checks::Diagnostic>> = HashMap::new();
+        for corpus in &mut self.corpora {
+            for (code, level) in &self.rule_overrides {
+                corpus.config.rules.insert(code.clone(), *level);
+            }
+        }
         for corpus in &self.corpora {
             for d in checks::check_corpus(corpus) {
                 if let Some((path, _)) = corpus.file_text(d.file) {
@@ -403,6 +411,7 @@ impl Backend {
                 watch: false,
                 progress: false,
                 sent_versions: HashMap::new(),
+                rule_overrides: std::collections::BTreeMap::new(),
             })),
         }
     }
@@ -496,6 +505,21 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false);
+            if let Some(rules) = params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get("rules"))
+                .and_then(serde_json::Value::as_object)
+            {
+                for (code, level) in rules {
+                    if let (Some(rule), Some(level)) = (
+                        checks::rule(code),
+                        level.as_str().and_then(checks::Severity::parse),
+                    ) {
+                        s.rule_overrides.insert(rule.code.to_string(), level);
+                    }
+                }
+            }
             if let Some(ms) = params
                 .initialization_options
                 .as_ref()
