@@ -308,6 +308,15 @@ impl State {
         Some((ci, file, offset, rope))
     }
 
+    /// A whole-document request's file: corpus, file and rope, or the
+    /// "unknown document" error.
+    fn whole_file(&self, uri: &Uri) -> Result<(usize, FileRef, Rope)> {
+        let (ci, file, _, rope) = self
+            .locate(uri, Position::new(0, 0))
+            .ok_or_else(|| unknown(uri))?;
+        Ok((ci, file, rope))
+    }
+
     fn location(&self, ci: usize, loc: &crate::ide::Location) -> Option<Location> {
         let (path, text) = self.corpora[ci].file_text(loc.file)?;
         let rope = self.rope(path, text);
@@ -1017,9 +1026,7 @@ impl LanguageServer for Backend {
         guard("document_symbol", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
-            let (ci, file, _, rope) = s
-                .locate(&uri, Position::new(0, 0))
-                .ok_or_else(|| unknown(&uri))?;
+            let (ci, file, rope) = s.whole_file(&uri)?;
             let FileRef::Article(i) = file else {
                 return Ok(None);
             };
@@ -1055,9 +1062,7 @@ impl LanguageServer for Backend {
         guard("folding_range", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
-            let (ci, file, _, rope) = s
-                .locate(&uri, Position::new(0, 0))
-                .ok_or_else(|| unknown(&uri))?;
+            let (ci, file, rope) = s.whole_file(&uri)?;
             let FileRef::Article(i) = file else {
                 return Ok(None);
             };
@@ -1069,9 +1074,7 @@ impl LanguageServer for Backend {
         guard("inlay_hint", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
-            let (ci, file, _, rope) = s
-                .locate(&uri, Position::new(0, 0))
-                .ok_or_else(|| unknown(&uri))?;
+            let (ci, file, rope) = s.whole_file(&uri)?;
             let FileRef::Article(i) = file else {
                 return Ok(None);
             };
@@ -1091,9 +1094,7 @@ impl LanguageServer for Backend {
         guard("semantic_tokens_full", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
-            let (ci, file, _, rope) = s
-                .locate(&uri, Position::new(0, 0))
-                .ok_or_else(|| unknown(&uri))?;
+            let (ci, file, rope) = s.whole_file(&uri)?;
             let FileRef::Article(i) = file else {
                 return Ok(None);
             };
@@ -1109,9 +1110,7 @@ impl LanguageServer for Backend {
         guard("code_lens", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
-            let (ci, file, _, rope) = s
-                .locate(&uri, Position::new(0, 0))
-                .ok_or_else(|| unknown(&uri))?;
+            let (ci, file, rope) = s.whole_file(&uri)?;
             Ok(Some(convert::code_lenses(
                 &s.corpora[ci],
                 file,
