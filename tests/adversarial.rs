@@ -921,6 +921,37 @@ fn lsp_bad_params_and_unopened_documents_get_answers_not_crashes() {
 }
 
 #[test]
+fn lsp_requests_during_indexing_wait_for_it() {
+    // A corpus large enough that indexing is still running when the first
+    // request arrives: the request for a file the index has not reached yet
+    // is answered once indexing ends, not refused as an unknown document.
+    let dir = tempdir();
+    let root = dir.path().canonicalize().expect("canonical");
+    for i in 0..3000 {
+        write(
+            &root.join(format!("a{i:04}.news")),
+            &format!("Article {i} was published in the 1950s.\n"),
+        );
+    }
+    let last = root.join("a2999.news");
+    write(&last, "The show ran in the src950s.\n");
+    let uri = lsp_client::uri(&last);
+    let mut c = lsp_client::Client::start(&root);
+    c.initialize(&root, false);
+    let items = diagnostics(&mut c, &uri);
+    assert!(
+        items.iter().any(|d| d["code"] == "garbled-token"),
+        "{items:?}"
+    );
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(r.get("error").is_none(), "{r}");
+    assert!(c.shutdown());
+}
+
+#[test]
 fn lsp_huge_and_deep_documents_are_served() {
     let dir = tempdir();
     let root = dir.path().canonicalize().expect("canonical");

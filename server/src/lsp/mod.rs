@@ -210,11 +210,37 @@ struct State {
     /// Rule severities from the editor's settings (`initializationOptions.rules`),
     /// applied on top of each corpus's `newsmark.toml`.
     rule_overrides: std::collections::BTreeMap<String, checks::Severity>,
+    /// The workspace is being indexed: editor text waits in `open` and is
+    /// put into the corpora when indexing ends (loading a corpus here for
+    /// each opened file would index the workspace twice, under the lock).
+    indexing: bool,
 }
 
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
+    /// Whether the workspace is being indexed: requests that arrive
+    /// meanwhile wait for it, so that a file on disk the index has not
+    /// reached yet is answered, not reported as an unknown document.
+    indexing: Arc<tokio::sync::watch::Sender<Indexing>>,
+}
+
+/// Marks indexing done when dropped, so that a failure in the indexing task
+/// cannot leave requests waiting.
+struct DoneOnDrop(Arc<tokio::sync::watch::Sender<Indexing>>);
+
+impl Drop for DoneOnDrop {
+    fn drop(&mut self) {
+        self.0.send_replace(Indexing::Done);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Indexing {
+    /// `initialized` has not arrived: answer from what is open.
+    NotStarted,
+    Running,
+    Done,
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -276,6 +302,9 @@ impl State {
 
     /// Puts the editor's text of `path` into its corpus.
     fn set_text(&mut self, path: &Path, text: String) {
+        if self.indexing {
+            return;
+        }
         let overlay = self.overlay();
         let index = match self.corpus_of(path) {
             Some(i) => i,
@@ -421,13 +450,23 @@ impl Backend {
                 progress: false,
                 sent_versions: HashMap::new(),
                 rule_overrides: std::collections::BTreeMap::new(),
+                indexing: false,
             })),
+            indexing: Arc::new(tokio::sync::watch::Sender::new(Indexing::NotStarted)),
         }
+    }
+
+    /// Waits until no indexing is running (at once if none is).
+    async fn settled(&self) {
+        let mut rx = self.indexing.subscribe();
+        // An error means the sender is gone, i.e. the server is going down.
+        let _ = rx.wait_for(|phase| *phase != Indexing::Running).await;
     }
 
     /// `newsmark/stats`: counters for benchmarks (how often the per-article
     /// rules ran, how many articles are indexed).
     pub async fn stats(&self, _params: serde_json::Value) -> Result<serde_json::Value> {
+        self.settled().await;
         let s = lock(&self.state);
         let articles: usize = s.corpora.iter().map(|c| c.articles.len()).sum();
         Ok(serde_json::json!({
@@ -616,7 +655,12 @@ impl LanguageServer for Backend {
         // arrives would keep the server from ever exiting.
         let client = self.client.clone();
         let state = self.state.clone();
+        let indexing = self.indexing.clone();
+        indexing.send_replace(Indexing::Running);
+        lock(&self.state).indexing = true;
         tokio::spawn(async move {
+            // Whatever happens in this task, requests must not wait forever.
+            let _done = DoneOnDrop(indexing.clone());
             let roots = lock(&state).roots.clone();
             let token = ProgressToken::String("newsmark-indexing".into());
             // Only clients that said they show progress are asked to; a client
@@ -663,10 +707,12 @@ impl LanguageServer for Backend {
                 let mut s = lock(&state);
                 let overlay = s.overlay();
                 s.corpora = loaded;
+                s.indexing = false;
                 for (p, t) in overlay {
                     s.set_text(&p, t);
                 }
             }
+            indexing.send_replace(Indexing::Done);
             if let Some(p) = progress {
                 p.finish_with_message(format!("{articles} articles")).await;
             }
@@ -702,6 +748,7 @@ impl LanguageServer for Backend {
             Backend {
                 client: client.clone(),
                 state: state.clone(),
+                indexing,
             }
             .schedule();
         });
@@ -872,6 +919,7 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.settled().await;
         guard("hover", || {
             let p = params.text_document_position_params;
             let s = lock(&self.state);
@@ -894,6 +942,7 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
+        self.settled().await;
         guard("goto_definition", || {
             let p = params.text_document_position_params;
             let s = lock(&self.state);
@@ -910,6 +959,7 @@ impl LanguageServer for Backend {
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.settled().await;
         guard("references", || {
             let p = params.text_document_position;
             let s = lock(&self.state);
@@ -932,6 +982,7 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
+        self.settled().await;
         guard("prepare_rename", || {
             let s = lock(&self.state);
             let (ci, file, offset, rope) = s
@@ -948,6 +999,7 @@ impl LanguageServer for Backend {
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.settled().await;
         guard("rename", || {
             let p = params.text_document_position;
             let s = lock(&self.state);
@@ -979,6 +1031,7 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.settled().await;
         guard("completion", || {
             let p = params.text_document_position;
             let s = lock(&self.state);
@@ -996,6 +1049,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.settled().await;
         guard("code_action", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
@@ -1023,6 +1077,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
+        self.settled().await;
         guard("document_symbol", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
@@ -1042,6 +1097,7 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.settled().await;
         guard("symbol", || {
             let s = lock(&self.state);
             let mut out = Vec::new();
@@ -1059,6 +1115,7 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.settled().await;
         guard("folding_range", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
@@ -1071,6 +1128,7 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.settled().await;
         guard("inlay_hint", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
@@ -1091,6 +1149,7 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
+        self.settled().await;
         guard("semantic_tokens_full", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
@@ -1107,6 +1166,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.settled().await;
         guard("code_lens", || {
             let uri = params.text_document.uri;
             let s = lock(&self.state);
@@ -1124,6 +1184,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
+        self.settled().await;
         guard("diagnostic", || {
             let uri = params.text_document.uri;
             let mut s = lock(&self.state);
