@@ -930,7 +930,7 @@ fn lsp_requests_during_indexing_wait_for_it() {
     for i in 0..3000 {
         write(
             &root.join(format!("a{i:04}.news")),
-            &format!("Article {i} was published in the 1950s.\n"),
+            format!("Article {i} was published in the 1950s.\n"),
         );
     }
     let last = root.join("a2999.news");
