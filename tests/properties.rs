@@ -611,3 +611,88 @@ proptest! {
         prop_assert_eq!(server, cli, "final text {:?}", text);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Incremental cross-document findings
+
+/// Pieces of articles that put them in every kind of cross-document group:
+/// shared and drifting claims (with speakers), near-identical quotes with no
+/// claim, dated events, facts, source ids with anchors, `derived_from`,
+/// known and unknown entities.
+const ARTICLE_PIECES: &[&str] = &[
+    "[“We have never exported weapons or ammunition to Russia before and we will not plan to export them”]{.quote by=@kcna claim=no-arms} ",
+    "[“We have never exported weapons or ammunition to Russia before and we will have no plan to export them”]{.quote by=@kim claim=no-arms} ",
+    "[“We have never exported weapons or ammunition to Russia before and we will not plan to export them”]{.quote by=@kcna} ",
+    "[“keep its mouth shut”]{.quote by=@kcna claim=shut} ",
+    "[Thursday]{.date when=2022-09-22 event=denial} ",
+    "[Friday]{.date when=2022-09-23 event=denial} ",
+    "[300,000]{.qty n=300000 fact=mobilised} ",
+    "[350,000]{.qty n=350000 fact=mobilised} ",
+    "[North Korea]{@kcna} ",
+    "[Nowhere]{@nowhere} ",
+    "[the denial]{#denial} ",
+    "[as reported]{src=a#denial} ",
+    "[as reported]{src=b#nothing} ",
+    "[elsewhere]{src=missing} ",
+    "plain words. ",
+];
+
+const FRONT_MATTERS: &[&str] = &[
+    "",
+    "+++\npublished = 2022-09-22\n+++\n",
+    "+++\npublished = 2022-09-23\nderived_from = \"a\"\n+++\n",
+    "+++\nid = \"a\"\npublished = 2022-09-24\n+++\n",
+];
+
+fn article_text() -> impl Strategy<Value = String> {
+    (
+        0..FRONT_MATTERS.len(),
+        proptest::collection::vec(0..ARTICLE_PIECES.len(), 0..6),
+    )
+        .prop_map(|(fm, pieces)| {
+            let mut t = FRONT_MATTERS[fm].to_string();
+            for p in pieces {
+                t.push_str(ARTICLE_PIECES[p]);
+            }
+            t.push('\n');
+            t
+        })
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// After any sequence of article edits, the findings kept up to date
+    /// group by group equal those of the same corpus checked from scratch.
+    #[test]
+    fn incremental_findings_equal_a_fresh_check(
+        initial in proptest::collection::vec(article_text(), 4),
+        edits in proptest::collection::vec((0..4usize, article_text()), 1..8),
+    ) {
+        let root = PathBuf::from("/corpus");
+        let names = ["a.news", "b.news", "c.news", "d.news"];
+        let registry = (
+            root.join("entities.toml"),
+            "[kcna]\nkind = \"org\"\nname = \"KCNA\"\n[kim]\nkind = \"person\"\nname = \"Kim\"\n[unused]\nkind = \"org\"\nname = \"Unused\"\n".to_string(),
+        );
+        let files = |texts: &[String]| -> Vec<(PathBuf, String)> {
+            let mut f: Vec<(PathBuf, String)> = names
+                .iter()
+                .zip(texts)
+                .map(|(n, t)| (root.join(n), t.clone()))
+                .collect();
+            f.push(registry.clone());
+            f
+        };
+        let mut texts = initial.clone();
+        let mut corpus = Corpus::from_files(&root, files(&texts));
+        let _ = check_corpus(&corpus);
+        for (i, text) in edits {
+            texts[i] = text.clone();
+            corpus.set_text(&root.join(names[i]), text, &[]);
+            let incremental = check_corpus(&corpus);
+            let fresh = check_corpus(&Corpus::from_files(&root, files(&texts)));
+            prop_assert_eq!(incremental, fresh);
+        }
+    }
+}

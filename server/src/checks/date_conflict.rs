@@ -21,17 +21,23 @@ fn span_of(w: When) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
     Some((first, last))
 }
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+/// The dates of `event` that disagree with its first one.
+pub fn check_event(corpus: &Corpus, event: &str) -> Vec<Diagnostic> {
     // event -> (article, range, when text, parsed)
     let mut by_event: BTreeMap<&str, Vec<(usize, &crate::corpus::summary::DateUse, When)>> =
         BTreeMap::new();
-    for (i, a) in corpus.articles.iter().enumerate() {
+    let group = crate::checks::cross::Key::Event(event.to_string());
+    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+        let a = &corpus.articles[i];
         for d in &a.summary.dates {
-            let (Some(event), Some(when)) = (&d.event, &d.when) else {
+            let (Some(e), Some(when)) = (&d.event, &d.when) else {
                 continue;
             };
+            if e != event {
+                continue;
+            }
             if let Some(w) = When::parse(&when.value) {
-                by_event.entry(event).or_default().push((i, d, w));
+                by_event.entry(e).or_default().push((i, d, w));
             }
         }
     }

@@ -10,10 +10,18 @@ use crate::corpus::Corpus;
 /// quote when no `claim=` links them.
 const SAME_QUOTE: f32 = 0.8;
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+/// Articles derived from the source `id` that quote it differently.
+pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, a) in corpus.articles.iter().enumerate() {
-        for src in &a.summary.derived_from {
+    let group = crate::checks::cross::Key::Source(id.to_string());
+    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+        let a = &corpus.articles[i];
+        for src in a
+            .summary
+            .derived_from
+            .iter()
+            .filter(|s| s.source.value == id)
+        {
             let Some(sources) = corpus.index.sources.get(&src.source.value) else {
                 continue;
             };

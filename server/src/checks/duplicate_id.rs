@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use super::{Diagnostic, FileRef, default_severity, diag};
 use crate::corpus::{Corpus, Summary};
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+/// Articles after the first that declare the source id `id`.
+pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (id, articles) in &corpus.index.sources {
+    if let Some(articles) = corpus.index.sources.get(id) {
         for &i in articles.iter().skip(1) {
             let first = &corpus.articles[articles[0]];
             let s: &Summary = &corpus.articles[i].summary;
@@ -26,7 +27,13 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
             );
         }
     }
-    for (i, a) in corpus.articles.iter().enumerate() {
+    out
+}
+
+/// Anchors used twice in article `i`.
+pub fn check_anchors(i: usize, a: &crate::corpus::Article) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    {
         let mut seen: HashMap<&str, ()> = HashMap::new();
         for anchor in &a.summary.anchors {
             if seen.insert(anchor.value.as_str(), ()).is_some() {
@@ -42,6 +49,12 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
             }
         }
     }
+    out
+}
+
+/// Ids defined in two registry files.
+pub fn check_registry(corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for (file, range, id) in &corpus.registry.duplicates {
         out.push(Diagnostic {
             file: FileRef::Registry(*file),

@@ -24,6 +24,7 @@ mod unsourced_claim;
 mod unused_entity;
 mod weekday_mismatch;
 
+pub mod cross;
 pub mod dates;
 pub mod wording;
 pub mod syntax_kinds {
@@ -408,37 +409,41 @@ fn check_article(index: usize, a: &Article) -> Vec<Diagnostic> {
 /// Runs every rule over the corpus and returns the findings, sorted by file
 /// and position, with severities from the config and `allow` applied.
 pub fn check_corpus(corpus: &Corpus) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = corpus
-        .articles
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, a)| {
-            // Cached with index 0; the article's place may have moved since.
+    // The per-article rules, in parallel (each article caches its own).
+    corpus.articles.par_iter().for_each(|a| {
+        a.local.get_or_init(|| check_article(0, a));
+    });
+    let mut cross = corpus.cross();
+    cross.refresh(corpus);
+    corpus
+        .files()
+        .into_iter()
+        .flat_map(|file| file_findings(corpus, &cross, file))
+        .collect()
+}
+
+/// The findings in one file: its per-article findings (computed once per
+/// version of the article) and the cross-document findings located there as
+/// of the last [`cross::Cross::refresh`], with severities from the config
+/// and `allow` applied, sorted by position.
+pub fn file_findings(corpus: &Corpus, cross: &cross::Cross, file: FileRef) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    if let FileRef::Article(i) = file
+        && let Some(a) = corpus.articles.get(i)
+    {
+        // Cached with index 0; the article's place may have moved since.
+        out.extend(
             a.local
                 .get_or_init(|| check_article(0, a))
                 .iter()
-                .map(move |d| Diagnostic {
-                    file: FileRef::Article(i),
-                    ..d.clone()
-                })
-        })
-        .collect();
-    out.extend(unknown_entity::check(corpus));
-    out.extend(unknown_source::check(corpus));
-    out.extend(unknown_anchor::check(corpus));
-    out.extend(duplicate_id::check(corpus));
-    out.extend(unused_entity::check(corpus));
-    out.extend(quote_drift::check(corpus));
-    out.extend(date_conflict::check(corpus));
-    out.extend(number_conflict::check(corpus));
-    out.extend(speaker_mismatch::check(corpus));
-    out.extend(derived_mismatch::check(corpus));
-    out.extend(unlinked_quote::check(corpus));
-    out.extend(config_problems(corpus));
+                .map(|d| Diagnostic { file, ..d.clone() }),
+        );
+    }
+    out.extend(cross.findings(file).cloned());
     finish(corpus, out)
 }
 
-fn config_problems(corpus: &Corpus) -> Vec<Diagnostic> {
+pub(crate) fn config_problems(corpus: &Corpus) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &corpus.config.problems {
         out.push(Diagnostic {
@@ -485,12 +490,15 @@ fn finish(corpus: &Corpus, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             Some(d)
         })
         .collect();
+    // A total order (not only by position) so that the result does not
+    // depend on the order the groups were computed in.
     out.sort_by(|a, b| {
-        (a.file, a.range.start, a.range.end, a.code).cmp(&(
+        (a.file, a.range.start, a.range.end, a.code, &a.message).cmp(&(
             b.file,
             b.range.start,
             b.range.end,
             b.code,
+            &b.message,
         ))
     });
     out.dedup();

@@ -11,11 +11,17 @@ fn value(n: &str) -> Option<f64> {
     n.replace(['_', ','], "").parse().ok()
 }
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+/// Quantities of `wanted` whose value differs from its first one.
+pub fn check_fact(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
     let mut by_fact: BTreeMap<&str, Vec<(usize, &crate::corpus::summary::Quantity, f64)>> =
         BTreeMap::new();
-    for (i, a) in corpus.articles.iter().enumerate() {
+    let group = crate::checks::cross::Key::Fact(wanted.to_string());
+    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+        let a = &corpus.articles[i];
         for q in &a.summary.quantities {
+            if q.fact.as_ref().is_none_or(|f| f.value != wanted) {
+                continue;
+            }
             if let (Some(fact), Some(v)) = (&q.fact, q.n.as_deref().and_then(value)) {
                 by_fact
                     .entry(fact.value.as_str())

@@ -63,16 +63,26 @@ pub fn wordings(corpus: &Corpus, claim: &str) -> Vec<Wording> {
 pub fn drifts(corpus: &Corpus) -> Vec<Drift> {
     let mut claims: Vec<&String> = corpus.index.claim_uses.keys().collect();
     claims.sort();
+    claims
+        .into_iter()
+        .flat_map(|claim| drifts_of(corpus, claim))
+        .collect()
+}
+
+/// The drifts of one claim.
+pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
     let mut out = Vec::new();
-    for claim in claims {
+    {
         let ws = wordings(corpus, claim);
-        let Some(first) = ws.first() else { continue };
+        let Some(first) = ws.first() else {
+            return out;
+        };
         for other in ws.iter().skip(1).filter(|w| w.article != first.article) {
             if normalise(&first.text) == normalise(&other.text) {
                 continue;
             }
             out.push(Drift {
-                claim: claim.clone(),
+                claim: claim.to_string(),
                 first: first.clone(),
                 other: other.clone(),
                 diff: diff(&first.text, &other.text),
@@ -103,8 +113,9 @@ pub fn provenance(corpus: &Corpus, i: usize) -> String {
     }
 }
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
-    drifts(corpus)
+/// The `quote-drift` findings of one claim.
+pub fn check_claim(corpus: &Corpus, claim: &str) -> Vec<Diagnostic> {
+    drifts_of(corpus, claim)
         .into_iter()
         .map(|d| {
             let from = provenance(corpus, d.first.article);

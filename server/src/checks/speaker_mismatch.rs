@@ -5,11 +5,10 @@ use super::quote_drift::provenance;
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
-    let mut claims: Vec<&String> = corpus.index.claim_uses.keys().collect();
-    claims.sort();
+/// Statements of `claim` credited to another speaker than its first.
+pub fn check_claim(corpus: &Corpus, claim: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for claim in claims {
+    {
         let mut uses: Vec<(
             Option<jiff::civil::Date>,
             usize,
@@ -25,15 +24,17 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
         arts.dedup();
         for i in arts {
             let s = &corpus.articles[i].summary;
-            for st in s.statements.iter().filter(|st| {
-                st.claim.as_ref().is_some_and(|c| &c.value == claim) && st.by.is_some()
-            }) {
+            for st in s
+                .statements
+                .iter()
+                .filter(|st| st.claim.as_ref().is_some_and(|c| c.value == claim) && st.by.is_some())
+            {
                 uses.push((s.published, i, st));
             }
         }
         uses.sort_by_key(|(d, i, st)| (d.is_none(), *d, *i, st.range.start));
         let Some(&(_, fi, first)) = uses.first() else {
-            continue;
+            return out;
         };
         let speaker = |by: &str| {
             let id = by.trim_start_matches('@');

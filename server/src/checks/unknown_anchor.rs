@@ -4,10 +4,16 @@
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+/// References into the source `id` whose anchor it does not have.
+pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, a) in corpus.articles.iter().enumerate() {
+    let group = crate::checks::cross::Key::Source(id.to_string());
+    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+        let a = &corpus.articles[i];
         for r in a.summary.sources.iter().chain(&a.summary.derived_from) {
+            if r.source.value != id {
+                continue;
+            }
             let Some(anchor) = &r.anchor else { continue };
             let Some(targets) = corpus.index.sources.get(&r.source.value) else {
                 continue;

@@ -28,16 +28,27 @@ fn message(id: &str, corpus: &Corpus) -> (String, String) {
     (format!("unknown entity `@{id}`"), help)
 }
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+/// The uses of `id` in articles, when the registry does not define it.
+pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, a) in corpus.articles.iter().enumerate() {
-        for r in &a.summary.refs {
-            if !corpus.registry.entities.contains_key(&r.id) {
-                let (m, h) = message(&r.id, corpus);
-                out.push(diag(i, "unknown-entity", r.range.clone(), m).with_help(h));
-            }
+    if corpus.registry.entities.contains_key(id) {
+        return out;
+    }
+    let Some(uses) = corpus.index.entity_uses.get(id) else {
+        return out;
+    };
+    let (m, h) = message(id, corpus);
+    for &(i, j) in uses {
+        if let Some(r) = corpus.articles[i].summary.refs.get(j) {
+            out.push(diag(i, "unknown-entity", r.range.clone(), m.clone()).with_help(h.clone()));
         }
     }
+    out
+}
+
+/// Claim authors in the registry that it does not define.
+pub fn check_registry(corpus: &Corpus) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for claim in corpus.registry.claims.values() {
         if let Some(author) = &claim.author {
             let id = author.trim_start_matches('@');

@@ -4,12 +4,18 @@
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
+/// References to the source id `wanted` when no article declares it.
+pub fn check_source(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, a) in corpus.articles.iter().enumerate() {
+    if wanted.is_empty() || corpus.index.sources.contains_key(wanted) {
+        return out;
+    }
+    let group = crate::checks::cross::Key::Source(wanted.to_string());
+    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+        let a = &corpus.articles[i];
         for r in a.summary.sources.iter().chain(&a.summary.derived_from) {
             let id = &r.source.value;
-            if id.is_empty() || corpus.index.sources.contains_key(id) {
+            if id != wanted {
                 continue;
             }
             let help = match super::unknown_entity::suggest(id, corpus.index.sources.keys()) {

@@ -10,74 +10,120 @@
 //! with a 6-word minimum, stock phrases ("a step in the right direction")
 //! linked unrelated stories (tests/corpus.rs holds this).
 
+use std::collections::HashMap;
+
 use super::wording::{bare_words, similarity};
 use super::{Diagnostic, Fix, diag};
-use crate::corpus::Corpus;
+use crate::corpus::summary::Statement;
+use crate::corpus::{Corpus, Index, Summary};
 
 pub const THRESHOLD: f32 = 0.8;
 pub const MIN_WORDS: usize = 10;
 
-/// Word 3-grams of a quote: two quotes that are nearly the same words share
-/// many of them, so only pairs sharing at least two are compared (instead of
-/// every pair, which is quadratic in the corpus).
-fn shingles(words: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = words.windows(3).map(|w| w.join(" ")).collect();
+/// Word 3-grams of a quote, hashed: two quotes that are nearly the same
+/// words share many of them, so only pairs sharing at least two are compared
+/// (instead of every pair, which is quadratic in the corpus). A hash
+/// collision only adds a candidate, which the similarity test then rejects.
+fn shingles(words: &[String]) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out: Vec<u64> = words
+        .windows(3)
+        .map(|w| {
+            let mut h = std::hash::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
-    // (article, statement) of every quote long enough to compare.
-    let quotes: Vec<(usize, &crate::corpus::summary::Statement)> = corpus
-        .articles
+/// The quotes of an article long enough to compare.
+fn long_quotes(s: &Summary) -> impl Iterator<Item = (usize, &Statement)> {
+    s.statements
         .iter()
         .enumerate()
-        .flat_map(|(i, a)| {
-            a.summary
-                .statements
-                .iter()
-                .filter(|s| s.kind == "quote")
-                .map(move |s| (i, s))
+        .filter(|(_, st)| st.kind == "quote" && bare_words(&st.text).len() >= MIN_WORDS)
+}
+
+/// `(statement, shingle)` for every long quote of an article (what the
+/// corpus index keeps).
+pub fn quote_shingles(s: &Summary) -> Vec<(usize, u64)> {
+    long_quotes(s)
+        .flat_map(|(n, st)| {
+            shingles(&bare_words(&st.text))
+                .into_iter()
+                .map(move |h| (n, h))
         })
-        .filter(|(_, s)| bare_words(&s.text).len() >= MIN_WORDS)
-        .collect();
-    let mut by_shingle: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
-    for (n, (_, s)) in quotes.iter().enumerate() {
-        for sh in shingles(&bare_words(&s.text)) {
-            by_shingle.entry(sh).or_default().push(n);
-        }
-    }
-    let claim = |n: usize| quotes[n].1.claim.as_ref().map(|c| c.value.as_str());
-    let mut shared: std::collections::HashMap<(usize, usize), u32> =
-        std::collections::HashMap::new();
-    for list in by_shingle.values() {
-        for (x, &a) in list.iter().enumerate() {
-            for &b in &list[x + 1..] {
-                // Already linked, or in the same article: nothing to say.
-                let linked = claim(a).is_some() && claim(a) == claim(b);
-                if !linked && quotes[a].0 != quotes[b].0 {
-                    *shared.entry((a, b)).or_default() += 1;
-                }
+        .collect()
+}
+
+/// The quotes of other articles that share at least two shingles with
+/// quote `n` of article `i`, `(article, statement)` ascending.
+fn candidates(index: &Index, i: usize, st: &Statement) -> Vec<(usize, usize)> {
+    let mut shared: HashMap<(usize, usize), u32> = HashMap::new();
+    for h in shingles(&bare_words(&st.text)) {
+        for &(j, m) in index.shingles.get(&h).into_iter().flatten() {
+            if j != i {
+                *shared.entry((j, m)).or_default() += 1;
             }
         }
     }
-    let mut pairs: Vec<(usize, usize)> = shared
+    let mut out: Vec<(usize, usize)> = shared
         .into_iter()
         .filter(|(_, n)| *n >= 2)
         .map(|(p, _)| p)
         .collect();
-    pairs.sort_unstable();
+    out.sort_unstable();
+    out
+}
+
+/// The later articles whose `unlinked-quote` findings may pair with quotes
+/// of article `i` as summarised by `s` (to recompute after `i` changes).
+pub fn partners(index: &Index, i: usize, s: &Summary) -> Vec<usize> {
+    let mut out: Vec<usize> = long_quotes(s)
+        .flat_map(|(_, st)| candidates(index, i, st))
+        .map(|(j, _)| j)
+        .filter(|&j| j > i)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The `unlinked-quote` findings located in article `j`: its quotes nearly
+/// identical to a quote of an earlier article, with no shared `claim=`.
+pub fn check_article(corpus: &Corpus, j: usize) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (x, y) in pairs {
-        let ((i, a), (j, b)) = (quotes[x], quotes[y]);
-        if i == j {
-            continue;
+    let Some(later) = corpus.articles.get(j) else {
+        return out;
+    };
+    for (_, b) in long_quotes(&later.summary) {
+        for (i, m) in candidates(&corpus.index, j, b) {
+            if i >= j {
+                continue;
+            }
+            let Some(a) = corpus.articles[i].summary.statements.get(m) else {
+                continue;
+            };
+            out.extend(finding(corpus, (i, a), (j, b)));
         }
+    }
+    out
+}
+
+/// The finding for quote `a` (in article `i`) and the later quote `b` (in
+/// article `j`), if they are near-identical and not linked.
+fn finding(
+    corpus: &Corpus,
+    (i, a): (usize, &Statement),
+    (j, b): (usize, &Statement),
+) -> Option<Diagnostic> {
+    {
         let linked = matches!((&a.claim, &b.claim), (Some(p), Some(q)) if p.value == q.value);
         if linked || similarity(&a.text, &b.text) < THRESHOLD {
-            continue;
+            return None;
         }
         // Report on the later one; the name is an existing claim or one
         // made from the first words.
@@ -120,9 +166,8 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
                 });
             }
         }
-        out.push(d);
+        Some(d)
     }
-    out
 }
 
 #[cfg(test)]

@@ -4,21 +4,21 @@
 use super::{Diagnostic, FileRef, default_severity};
 use crate::corpus::Corpus;
 
-pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
-    let authors: Vec<&str> = corpus
-        .registry
-        .claims
-        .values()
-        .filter_map(|c| c.author.as_deref())
-        .map(|a| a.trim_start_matches('@'))
-        .collect();
+/// The registry entry `id`, when nothing refers to it.
+pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
+    let authored = |e: &str| {
+        corpus
+            .registry
+            .claims
+            .values()
+            .filter_map(|c| c.author.as_deref())
+            .any(|a| a.trim_start_matches('@') == e)
+    };
     corpus
         .registry
         .entities
-        .values()
-        .filter(|e| {
-            !corpus.index.entity_uses.contains_key(&e.id) && !authors.contains(&e.id.as_str())
-        })
+        .get(id)
+        .filter(|e| !corpus.index.entity_uses.contains_key(&e.id) && !authored(&e.id))
         .map(|e| Diagnostic {
             file: FileRef::Registry(e.file),
             range: e.range.clone(),
@@ -31,6 +31,7 @@ pub fn check(corpus: &Corpus) -> Vec<Diagnostic> {
             )),
             fix: None,
         })
+        .into_iter()
         .collect()
 }
 

@@ -60,6 +60,9 @@ pub struct Corpus {
     pub articles: Vec<Article>,
     pub load_errors: Vec<LoadError>,
     pub index: Index,
+    /// The cross-document findings, updated group by group as articles
+    /// change (see `checks::cross`).
+    pub cross: std::sync::Mutex<crate::checks::cross::Cross>,
 }
 
 /// Which articles define or use each id.
@@ -74,30 +77,80 @@ pub struct Index {
     /// Article path to its position (file lookups are per request and per
     /// published file, so they must not scan the corpus).
     pub by_path: HashMap<PathBuf, usize>,
+    /// The articles in each cross-document group (a claim, an event, a fact,
+    /// a source id, an entity id), ascending: what a group's findings are
+    /// computed from (see `checks::cross`).
+    pub groups: HashMap<crate::checks::cross::Key, Vec<usize>>,
+    /// Word 3-gram (hashed) of every quote long enough for `unlinked-quote`
+    /// to the quotes holding it, `(article, statement)`, ascending.
+    pub shingles: HashMap<u64, Vec<(usize, usize)>>,
+}
+
+/// Inserts `v` into an ascending, duplicate-free list.
+fn insert_sorted<T: Ord>(list: &mut Vec<T>, v: T) {
+    if let Err(at) = list.binary_search(&v) {
+        list.insert(at, v);
+    }
+}
+
+/// Removes `v` from an ascending list, and the list from `map` once empty.
+fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut HashMap<K, Vec<T>>, key: &K, v: &T) {
+    if let Some(list) = map.get_mut(key) {
+        if let Ok(at) = list.binary_search(v) {
+            list.remove(at);
+        }
+        if list.is_empty() {
+            map.remove(key);
+        }
+    }
 }
 
 impl Index {
     pub fn build(articles: &[Article]) -> Index {
         let mut index = Index::default();
         for (i, a) in articles.iter().enumerate() {
-            index.by_path.insert(a.path.clone(), i);
-            index
-                .sources
-                .entry(a.summary.id.clone())
-                .or_default()
-                .push(i);
-            for (j, r) in a.summary.refs.iter().enumerate() {
-                index
-                    .entity_uses
-                    .entry(r.id.clone())
-                    .or_default()
-                    .push((i, j));
-            }
-            for c in &a.summary.claim_refs {
-                index.claim_uses.entry(c.value.clone()).or_default().push(i);
-            }
+            index.add(i, a);
         }
         index
+    }
+
+    /// Adds article `i` (after an edit: its new summary).
+    pub fn add(&mut self, i: usize, a: &Article) {
+        self.by_path.insert(a.path.clone(), i);
+        insert_sorted(self.sources.entry(a.summary.id.clone()).or_default(), i);
+        for (j, r) in a.summary.refs.iter().enumerate() {
+            insert_sorted(self.entity_uses.entry(r.id.clone()).or_default(), (i, j));
+        }
+        for c in &a.summary.claim_refs {
+            insert_sorted(self.claim_uses.entry(c.value.clone()).or_default(), i);
+        }
+        for key in crate::checks::cross::keys(&a.summary) {
+            insert_sorted(self.groups.entry(key).or_default(), i);
+        }
+        for (s, hash) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
+            insert_sorted(self.shingles.entry(hash).or_default(), (i, s));
+        }
+    }
+
+    /// Removes article `i` as it was indexed (before an edit: its old
+    /// summary). Only the entries that summary put in are touched.
+    pub fn remove(&mut self, i: usize, a: &Article) {
+        if self.by_path.get(&a.path) == Some(&i) {
+            self.by_path.remove(&a.path);
+        }
+        remove_sorted(&mut self.sources, &a.summary.id, &i);
+        for (j, r) in a.summary.refs.iter().enumerate() {
+            remove_sorted(&mut self.entity_uses, &r.id, &(i, j));
+        }
+        for c in &a.summary.claim_refs {
+            remove_sorted(&mut self.claim_uses, &c.value, &i);
+        }
+        for key in crate::checks::cross::keys(&a.summary) {
+            remove_sorted(&mut self.groups, &key, &i);
+        }
+        for (s, hash) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
+            remove_sorted(&mut self.shingles, &hash, &(i, s));
+        }
     }
 }
 
@@ -224,11 +277,73 @@ impl Corpus {
     pub fn set_parsed(&mut self, path: &Path, text: String, tree: &tree_sitter::Tree) -> bool {
         match self.file_ref(path) {
             Some(crate::checks::FileRef::Article(i)) if !self.articles[i].plain => {
-                self.articles[i] = article_from_tree(path.to_path_buf(), text, tree);
-                self.index = Index::build(&self.articles);
+                self.replace_article(i, article_from_tree(path.to_path_buf(), text, tree));
                 true
             }
             _ => false,
+        }
+    }
+
+    /// The cross-document findings (locked; a panic while they were held
+    /// leaves them consistent, so a poisoned lock is taken over).
+    pub fn cross(&self) -> std::sync::MutexGuard<'_, crate::checks::cross::Cross> {
+        self.cross
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Makes the next refresh recompute every cross-document group and
+    /// report every file (e.g. after rule severities changed).
+    pub fn invalidate_findings(&mut self) {
+        self.cross_mut().invalidate();
+    }
+
+    fn cross_mut(&mut self) -> &mut crate::checks::cross::Cross {
+        self.cross
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Every file that can hold findings: articles, registry files, config.
+    pub fn files(&self) -> Vec<crate::checks::FileRef> {
+        use crate::checks::FileRef;
+        (0..self.articles.len())
+            .map(FileRef::Article)
+            .chain((0..self.registry_files.len()).map(FileRef::Registry))
+            .chain(self.config_file.iter().map(|_| FileRef::Config))
+            .collect()
+    }
+
+    /// Puts a new version of article `i` in place and re-derives only what
+    /// depends on it: its index entries and the cross-document groups its
+    /// old and new summaries belong to.
+    fn replace_article(&mut self, i: usize, new: Article) {
+        use crate::checks::cross::{Key, keys};
+        use crate::checks::unlinked_quote::partners;
+        let old = std::mem::replace(&mut self.articles[i], new);
+        let mut dirty = keys(&old.summary);
+        dirty.extend(keys(&self.articles[i].summary));
+        dirty.push(Key::Article(i));
+        dirty.extend(
+            partners(&self.index, i, &old.summary)
+                .into_iter()
+                .map(Key::Article),
+        );
+        self.index.remove(i, &old);
+        self.index.add(i, &self.articles[i]);
+        dirty.extend(
+            partners(&self.index, i, &self.articles[i].summary)
+                .into_iter()
+                .map(Key::Article),
+        );
+        // A new source id changes the "did you mean" of every unknown
+        // source: recompute everything (rare: an `id` edited).
+        let renamed = old.summary.id != self.articles[i].summary.id;
+        let cross = self.cross_mut();
+        if renamed {
+            cross.invalidate();
+        } else {
+            cross.mark(dirty, crate::checks::FileRef::Article(i));
         }
     }
 
@@ -392,19 +507,20 @@ impl Corpus {
     }
 
     /// Replaces (or adds) the text of one file and re-derives only what
-    /// depends on it: that article's document and summary, or the registry,
-    /// then the index. A changed config reloads the corpus from disk,
+    /// depends on it: that article's document, summary, index entries and
+    /// cross-document groups, or the registry. A changed config reloads the corpus from disk,
     /// keeping `overlay` (the editor's unsaved texts).
     pub fn set_text(&mut self, path: &Path, text: String, overlay: &[(PathBuf, String)]) {
         use crate::checks::FileRef;
         match self.file_ref(path) {
             Some(FileRef::Article(i)) => {
                 let plain = self.articles[i].plain;
-                self.articles[i] = article(path.to_path_buf(), text, plain);
+                self.replace_article(i, article(path.to_path_buf(), text, plain));
             }
             Some(FileRef::Registry(i)) => {
                 self.registry_files[i].text = text;
                 self.reload_registry();
+                self.cross_mut().invalidate();
             }
             Some(FileRef::Config) => {
                 // Walk and read again with the new config (extensions,
@@ -418,20 +534,22 @@ impl Corpus {
                     }
                 }
                 *self = fresh;
-                return;
             }
             None => {
                 let plain = !has_extension(path, &self.config.extensions);
+                let i = self.articles.len();
                 self.articles.push(article(path.to_path_buf(), text, plain));
+                self.index.add(i, &self.articles[i]);
+                self.cross_mut().invalidate();
             }
         }
-        self.index = Index::build(&self.articles);
     }
 
     /// Forgets a deleted article.
     pub fn remove(&mut self, path: &Path) {
         self.articles.retain(|a| a.path != path);
         self.index = Index::build(&self.articles);
+        self.cross_mut().invalidate();
     }
 
     fn reload_registry(&mut self) {

@@ -355,80 +355,95 @@ impl State {
         ))
     }
 
-    /// Runs every check and returns what to publish (clearing files whose
-    /// findings are gone).
+    /// Brings the findings up to date and returns what to publish: the
+    /// files whose findings changed (after an edit, only those the edit can
+    /// affect are looked at), open files with a new version, and files that
+    /// had findings and left every corpus.
     fn diagnose(&mut self) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
         let mut out = Vec::new();
-        let mut now = HashSet::new();
-        let mut findings: HashMap<PathBuf, Vec<checks::Diagnostic>> = HashMap::new();
+        let mut everything = false;
         for corpus in &mut self.corpora {
             for (code, level) in &self.rule_overrides {
-                corpus.config.rules.insert(code.clone(), *level);
-            }
-        }
-        for corpus in &self.corpora {
-            for d in checks::check_corpus(corpus) {
-                if let Some((path, _)) = corpus.file_text(d.file) {
-                    findings.entry(path.to_path_buf()).or_default().push(d);
+                if corpus.config.rules.insert(code.clone(), *level) != Some(*level) {
+                    // Severities are applied per file when findings are
+                    // read: every file must be read again.
+                    corpus.invalidate_findings();
                 }
             }
         }
         for corpus in &self.corpora {
-            let files = corpus
-                .articles
-                .iter()
-                .map(|a| a.path.clone())
-                .chain(corpus.registry_files.iter().map(|f| f.path.clone()))
-                .chain(corpus.config_file.iter().map(|f| f.path.clone()));
-            for path in files {
-                let list = findings.get(&path).map(Vec::as_slice).unwrap_or(&[]);
-                if list.is_empty() && !self.published.contains(&path) {
+            let mut cross = corpus.cross();
+            let files: Vec<FileRef> = match cross.refresh(corpus) {
+                checks::cross::Changed::All => {
+                    everything = true;
+                    corpus.files()
+                }
+                checks::cross::Changed::Files(mut files) => {
+                    // Open files are looked at each time: a new version is
+                    // published even when its findings did not change.
+                    files.extend(self.open.keys().filter_map(|p| corpus.file_ref(p)));
+                    files.sort_unstable();
+                    files.dedup();
+                    files
+                }
+            };
+            for file in files {
+                let Some((path, text)) = corpus.file_text(file) else {
+                    continue;
+                };
+                let list = checks::file_findings(corpus, &cross, file);
+                if list.is_empty() && !self.published.contains(path) {
                     continue;
                 }
                 // Unchanged findings are not sent again, unless an open
                 // document has a new version to report them for.
-                let version = self.open.get(&path).map(|o| o.version);
-                let same = self.findings.get(&path).map(Vec::as_slice).unwrap_or(&[]) == list;
+                let version = self.open.get(path).map(|o| o.version);
+                let same = self.findings.get(path).map(Vec::as_slice).unwrap_or(&[]) == list;
                 if same
-                    && self.published.contains(&path) != list.is_empty()
-                    && self.sent_versions.get(&path) == version.as_ref()
+                    && self.published.contains(path) != list.is_empty()
+                    && self.sent_versions.get(path) == version.as_ref()
                 {
-                    if !list.is_empty() {
-                        now.insert(path.clone());
-                    }
                     continue;
                 }
                 if let Some(v) = version {
-                    self.sent_versions.insert(path.clone(), v);
+                    self.sent_versions.insert(path.to_path_buf(), v);
                 }
-                let Some(file) = corpus.file_ref(&path) else {
-                    continue;
+                let rope = match self.open.get(path) {
+                    Some(o) => o.rope.clone(),
+                    None => Rope::from_str(text),
                 };
-                let Some((_, text)) = corpus.file_text(file) else {
-                    continue;
-                };
-                let rope = self.rope(&path, text);
                 let diags = list
                     .iter()
-                    .filter_map(|d| convert::diagnostic(&rope, d, self.encoding, &path))
+                    .filter_map(|d| convert::diagnostic(&rope, d, self.encoding, path))
                     .collect();
-                let Some(uri) = uri_of(&path) else { continue };
-                if !list.is_empty() {
-                    now.insert(path.clone());
+                let Some(uri) = uri_of(path) else { continue };
+                if list.is_empty() {
+                    self.published.remove(path);
+                    self.findings.remove(path);
+                } else {
+                    self.published.insert(path.to_path_buf());
+                    self.findings.insert(path.to_path_buf(), list);
                 }
-                out.push((uri, diags, self.open.get(&path).map(|o| o.version)));
+                out.push((uri, diags, version));
             }
         }
-        // Files that had findings and left every corpus (deleted, turned
-        // binary): clear what the editor still shows.
-        for gone in self.published.difference(&now) {
-            let known = self.corpora.iter().any(|c| c.file_ref(gone).is_some());
-            if !known && let Some(uri) = uri_of(gone) {
-                out.push((uri, Vec::new(), None));
+        if everything {
+            // Files that had findings and left every corpus (deleted, turned
+            // binary): clear what the editor still shows.
+            let gone: Vec<PathBuf> = self
+                .published
+                .iter()
+                .filter(|p| !self.corpora.iter().any(|c| c.file_ref(p).is_some()))
+                .cloned()
+                .collect();
+            for path in gone {
+                self.published.remove(&path);
+                self.findings.remove(&path);
+                if let Some(uri) = uri_of(&path) {
+                    out.push((uri, Vec::new(), None));
+                }
             }
         }
-        self.published = now;
-        self.findings = findings;
         out
     }
 }
