@@ -119,6 +119,14 @@ fn rss_kb(pid: u32) -> u64 {
 }
 
 fn report(name: &str, xs: &mut [f64]) {
+    if std::env::var_os("NEWSMARK_BENCH_ALL").is_some() {
+        eprintln!(
+            "{name}: {:?}",
+            xs.iter()
+                .map(|x| (x * 1e4).round() / 10.0)
+                .collect::<Vec<_>>()
+        );
+    }
     let p50 = percentile(xs, 0.5);
     let p99 = percentile(xs, 0.99);
     println!(
@@ -206,6 +214,7 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize) -> ExitCode {
     );
 
     // Keystrokes: insert a letter at the end of the last line, one at a time.
+    let before = c.request("newsmark/stats", json!({})).1["result"].clone();
     let mut edit_times = Vec::new();
     let mut current = text.clone();
     for v in 2..(2 + requests as i64) {
@@ -227,6 +236,17 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize) -> ExitCode {
         }
     }
     report("didChange → diagnostics", &mut edit_times);
+    let after = c.request("newsmark/stats", json!({})).1["result"].clone();
+    let per_edit = |key: &str| {
+        let n = after[key].as_f64().unwrap_or(0.0) - before[key].as_f64().unwrap_or(0.0);
+        n / requests.max(1) as f64
+    };
+    println!(
+        "work per edit: {:.1} per-article rule runs, {:.1} cross-document groups computed (of {} articles)",
+        per_edit("per_article_checks"),
+        per_edit("cross_groups_computed"),
+        after["articles"]
+    );
 
     let mention = current
         .find("]{@e")

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use super::wording::{bare_words, similarity};
 use super::{Diagnostic, Fix, diag};
 use crate::corpus::summary::Statement;
-use crate::corpus::{Corpus, Index, Summary};
+use crate::corpus::{Article, Corpus, Index, Summary};
 
 pub const THRESHOLD: f32 = 0.8;
 pub const MIN_WORDS: usize = 10;
@@ -25,18 +25,22 @@ pub const MIN_WORDS: usize = 10;
 /// (instead of every pair, which is quadratic in the corpus). A hash
 /// collision only adds a candidate, which the similarity test then rejects.
 fn shingles(words: &[String]) -> Vec<u64> {
-    use std::hash::{Hash, Hasher};
-    let mut out: Vec<u64> = words
-        .windows(3)
-        .map(|w| {
-            let mut h = std::hash::DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect();
+    let mut out: Vec<u64> = words.windows(3).map(hash).collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+fn hash(x: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    x.hash(&mut h);
+    h.finish()
+}
+
+/// A quote's `claim=` as a number for the shingle index: 0 for none.
+fn claim_tag(st: &Statement) -> u64 {
+    st.claim.as_ref().map_or(0, |c| hash(&c.value) | 1)
 }
 
 /// The quotes of an article long enough to compare.
@@ -47,43 +51,60 @@ fn long_quotes(s: &Summary) -> impl Iterator<Item = (usize, &Statement)> {
         .filter(|(_, st)| st.kind == "quote" && bare_words(&st.text).len() >= MIN_WORDS)
 }
 
-/// `(statement, shingle)` for every long quote of an article (what the
-/// corpus index keeps).
-pub fn quote_shingles(s: &Summary) -> Vec<(usize, u64)> {
+/// `(shingle, statement, claim tag)` for every long quote of an article
+/// (what the corpus index keeps: the tag lets a lookup skip the quotes
+/// already linked to the same claim without reading them).
+pub fn quote_shingles(s: &Summary) -> Vec<(u64, usize, u64)> {
     long_quotes(s)
         .flat_map(|(n, st)| {
+            let tag = claim_tag(st);
             shingles(&bare_words(&st.text))
                 .into_iter()
-                .map(move |h| (n, h))
+                .map(move |h| (h, n, tag))
         })
         .collect()
 }
 
+/// Two quotes already linked by the same `claim=`.
+fn linked(a: &Statement, b: &Statement) -> bool {
+    matches!((&a.claim, &b.claim), (Some(p), Some(q)) if p.value == q.value)
+}
+
 /// The quotes of other articles that share at least two shingles with
-/// quote `n` of article `i`, `(article, statement)` ascending.
-fn candidates(index: &Index, i: usize, st: &Statement) -> Vec<(usize, usize)> {
+/// quote `st` of article `i` and are not linked to it, `(article,
+/// statement)` ascending.
+fn candidates(
+    articles: &[Article],
+    index: &Index,
+    i: usize,
+    st: &Statement,
+) -> Vec<(usize, usize)> {
     let mut shared: HashMap<(usize, usize), u32> = HashMap::new();
+    let tag = claim_tag(st);
     for h in shingles(&bare_words(&st.text)) {
-        for &(j, m) in index.shingles.get(&h).into_iter().flatten() {
-            if j != i {
+        for &(j, m, t) in index.shingles.get(&h).into_iter().flatten() {
+            if j != i && (tag == 0 || t != tag) {
                 *shared.entry((j, m)).or_default() += 1;
             }
         }
     }
-    let mut out: Vec<(usize, usize)> = shared
-        .into_iter()
-        .filter(|(_, n)| *n >= 2)
-        .map(|(p, _)| p)
-        .collect();
+    shared.retain(|&(j, m), n| {
+        *n >= 2
+            && articles
+                .get(j)
+                .and_then(|a| a.summary.statements.get(m))
+                .is_some_and(|other| !linked(st, other))
+    });
+    let mut out: Vec<(usize, usize)> = shared.into_keys().collect();
     out.sort_unstable();
     out
 }
 
 /// The later articles whose `unlinked-quote` findings may pair with quotes
 /// of article `i` as summarised by `s` (to recompute after `i` changes).
-pub fn partners(index: &Index, i: usize, s: &Summary) -> Vec<usize> {
+pub fn partners(articles: &[Article], index: &Index, i: usize, s: &Summary) -> Vec<usize> {
     let mut out: Vec<usize> = long_quotes(s)
-        .flat_map(|(_, st)| candidates(index, i, st))
+        .flat_map(|(_, st)| candidates(articles, index, i, st))
         .map(|(j, _)| j)
         .filter(|&j| j > i)
         .collect();
@@ -100,7 +121,7 @@ pub fn check_article(corpus: &Corpus, j: usize) -> Vec<Diagnostic> {
         return out;
     };
     for (_, b) in long_quotes(&later.summary) {
-        for (i, m) in candidates(&corpus.index, j, b) {
+        for (i, m) in candidates(&corpus.articles, &corpus.index, j, b) {
             if i >= j {
                 continue;
             }
@@ -121,8 +142,7 @@ fn finding(
     (j, b): (usize, &Statement),
 ) -> Option<Diagnostic> {
     {
-        let linked = matches!((&a.claim, &b.claim), (Some(p), Some(q)) if p.value == q.value);
-        if linked || similarity(&a.text, &b.text) < THRESHOLD {
+        if linked(a, b) || similarity(&a.text, &b.text) < THRESHOLD {
             return None;
         }
         // Report on the later one; the name is an existing claim or one

@@ -83,7 +83,8 @@ pub struct Index {
     pub groups: HashMap<crate::checks::cross::Key, Vec<usize>>,
     /// Word 3-gram (hashed) of every quote long enough for `unlinked-quote`
     /// to the quotes holding it, `(article, statement)`, ascending.
-    pub shingles: HashMap<u64, Vec<(usize, usize)>>,
+    /// Entries are `(article, statement, claim tag)`.
+    pub shingles: HashMap<u64, Vec<(usize, usize, u64)>>,
 }
 
 /// Inserts `v` into an ascending, duplicate-free list.
@@ -127,8 +128,8 @@ impl Index {
         for key in crate::checks::cross::keys(&a.summary) {
             insert_sorted(self.groups.entry(key).or_default(), i);
         }
-        for (s, hash) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
-            insert_sorted(self.shingles.entry(hash).or_default(), (i, s));
+        for (hash, s, tag) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
+            insert_sorted(self.shingles.entry(hash).or_default(), (i, s, tag));
         }
     }
 
@@ -148,8 +149,8 @@ impl Index {
         for key in crate::checks::cross::keys(&a.summary) {
             remove_sorted(&mut self.groups, &key, &i);
         }
-        for (s, hash) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
-            remove_sorted(&mut self.shingles, &hash, &(i, s));
+        for (hash, s, tag) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
+            remove_sorted(&mut self.shingles, &hash, &(i, s, tag));
         }
     }
 }
@@ -325,14 +326,14 @@ impl Corpus {
         dirty.extend(keys(&self.articles[i].summary));
         dirty.push(Key::Article(i));
         dirty.extend(
-            partners(&self.index, i, &old.summary)
+            partners(&self.articles, &self.index, i, &old.summary)
                 .into_iter()
                 .map(Key::Article),
         );
         self.index.remove(i, &old);
         self.index.add(i, &self.articles[i]);
         dirty.extend(
-            partners(&self.index, i, &self.articles[i].summary)
+            partners(&self.articles, &self.index, i, &self.articles[i].summary)
                 .into_iter()
                 .map(Key::Article),
         );

@@ -479,13 +479,16 @@ impl Backend {
     }
 
     /// `newsmark/stats`: counters for benchmarks (how often the per-article
-    /// rules ran, how many articles are indexed).
+    /// rules ran, how many cross-document groups were computed, how many
+    /// articles are indexed).
     pub async fn stats(&self, _params: serde_json::Value) -> Result<serde_json::Value> {
         self.settled().await;
         let s = lock(&self.state);
         let articles: usize = s.corpora.iter().map(|c| c.articles.len()).sum();
+        let groups: u64 = s.corpora.iter().map(|c| c.cross().computed).sum();
         Ok(serde_json::json!({
             "articles": articles,
+            "cross_groups_computed": groups,
             "per_article_checks": checks::LOCAL_CHECKS.load(std::sync::atomic::Ordering::Relaxed),
         }))
     }
