@@ -43,13 +43,20 @@ module.exports = grammar({
       optional(field('content', $.front_matter_content)),
       field('close', alias(choice($._front_matter_fence, '+++'), $.front_matter_delimiter)),
     ),
-    _front_matter_fence: _ => token(/\+\+\+[ \t]*\r?\n/),
+    _front_matter_fence: _ => token(/\+\+\+[ \t]*(\r\n|\n|\r)/),
     // One or more lines that do not start with `+++`.
     front_matter_content: _ => repeat1(token(
-      /([^+\r\n][^\r\n]*|\+([^+\r\n][^\r\n]*)?|\+\+([^+\r\n][^\r\n]*)?)?\r?\n/,
+      /([^+\r\n][^\r\n]*|\+([^+\r\n][^\r\n]*)?|\+\+([^+\r\n][^\r\n]*)?)?(\r\n|\n|\r)/,
     )),
 
-    _blank_line: _ => token(/\r?\n([ \t]*\r?\n)+/),
+    // A line ends with `\n`, `\r\n` or a lone `\r` (old Mac text), as in
+    // LSP. A blank line is two line ends or more, with spaces or tabs between:
+    // a run of `\r`/`\n` holds two line ends unless it is exactly `\n`, `\r`
+    // or `\r\n` (written so that `\r\n` can never be read as `\r` then `\n`).
+    _blank_line: _ => token(choice(
+      /([\r\n][\r\n][\r\n]+|\n\n|\r\r|\n\r)([ \t]+[\r\n]+)*/,
+      /(\r\n|\n|\r)([ \t]+[\r\n]+)+/,
+    )),
 
     paragraph: $ => repeat1($._inline),
 
@@ -68,7 +75,7 @@ module.exports = grammar({
     ),
 
     text: _ => /[^\[\]\\{\r\n]+/,
-    _newline: _ => /\r?\n/,
+    _newline: _ => /\r\n|\n|\r/,
     escape: _ => /\\[\[\]\\{}]/,
 
     // [text]{attributes}: the `{` must follow `]` directly.
@@ -88,7 +95,7 @@ module.exports = grammar({
       repeat(seq($._attribute, optional($._attribute_space))),
       '}',
     ),
-    _attribute_space: _ => choice(/[ \t]+/, /[ \t]*\r?\n[ \t]*/),
+    _attribute_space: _ => choice(/[ \t]+/, /[ \t]*(\r\n|\n|\r)[ \t]*/),
     _attribute: $ => choice($.entity_ref, $.kind, $.anchor, $.property, $.flag),
     entity_ref: _ => token(seq('@', ID)),
     kind: _ => token(seq('.', /[A-Za-z][A-Za-z0-9_-]*/)),

@@ -297,6 +297,30 @@ fn fix_writes_corrections_and_keeps_the_article_text() {
 }
 
 #[test]
+fn fix_escapes_a_long_line_of_stray_brackets_in_one_run() {
+    // Each stray bracket of one error region is reported once the one before
+    // it is escaped, so this takes a dozen rounds (found by
+    // `fix_through_the_binary_is_idempotent` when `--fix` stopped at 10).
+    let dir = tempdir();
+    let p = dir.path();
+    let original = "[a bracket][a bracket][a bracket]Shells date to the src950s[a bracket][a bracket]Shells date to the src950s{~~src950s~>1950s~~}][Shells date to the src950s";
+    std::fs::write(p.join("a.news"), original).expect("write");
+    let out = newsmark(&["check", "--fix", "."], p);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let fixed = std::fs::read_to_string(p.join("a.news")).expect("read");
+    assert_eq!(
+        newsmark::syntax::parse(&fixed).plain.text,
+        newsmark::syntax::parse(original).plain.text
+    );
+    let out = newsmark(&["check", "--fix", "."], p);
+    assert!(
+        stdout(&out).contains("Applied 0 fixes."),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn config_sets_severities_and_allow_silences() {
     let dir = tempdir();
     let p = dir.path();

@@ -761,357 +761,372 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(41);
+      if (eof) ADVANCE(35);
       ADVANCE_MAP(
-        '\n', 54,
-        '\r', 1,
-        '"', 15,
-        '#', 35,
-        '+', 87,
-        '-', 91,
-        '.', 34,
-        '<', 80,
-        '=', 66,
-        '@', 36,
-        '[', 56,
-        '\\', 48,
-        ']', 57,
-        '{', 47,
-        '}', 58,
-        '~', 75,
-        '\t', 60,
-        ' ', 60,
+        '\n', 52,
+        '\r', 50,
+        '"', 8,
+        '#', 29,
+        '+', 86,
+        '-', 90,
+        '.', 28,
+        '<', 79,
+        '=', 65,
+        '@', 30,
+        '[', 54,
+        '\\', 44,
+        ']', 55,
+        '{', 43,
+        '}', 56,
+        '~', 74,
+        '\t', 58,
+        ' ', 58,
       );
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(67);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(66);
       END_STATE();
     case 1:
-      if (lookahead == '\n') ADVANCE(54);
+      if (lookahead == '\n') ADVANCE(37);
+      if (lookahead == '\r') ADVANCE(38);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(1);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(45);
-      END_STATE();
-    case 3:
-      if (lookahead == '\n') ADVANCE(45);
-      if (lookahead == '\r') ADVANCE(2);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(3);
-      END_STATE();
-    case 4:
-      if (lookahead == '\n') ADVANCE(43);
-      END_STATE();
-    case 5:
-      if (lookahead == '\n') ADVANCE(43);
-      if (lookahead == '\r') ADVANCE(4);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(5);
-      END_STATE();
-    case 6:
-      if (lookahead == '\n') ADVANCE(53);
-      END_STATE();
-    case 7:
-      if (lookahead == '\n') ADVANCE(61);
-      END_STATE();
-    case 8:
       ADVANCE_MAP(
-        '\n', 61,
-        '\r', 7,
-        '#', 35,
-        '+', 19,
-        '.', 34,
-        '=', 65,
-        '@', 36,
-        '{', 46,
-        '}', 58,
-        '\t', 59,
-        ' ', 59,
+        '\n', 60,
+        '\r', 59,
+        '#', 29,
+        '+', 12,
+        '.', 28,
+        '=', 64,
+        '@', 30,
+        '{', 42,
+        '}', 56,
+        '\t', 57,
+        ' ', 57,
       );
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(67);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(66);
       END_STATE();
-    case 9:
-      if (lookahead == '\n') ADVANCE(44);
+    case 3:
+      if (lookahead == '\n') ADVANCE(39);
+      if (lookahead == '\r') ADVANCE(40);
+      if (lookahead == '+') ADVANCE(36);
+      if (lookahead != 0) ADVANCE(6);
       END_STATE();
-    case 10:
-      if (lookahead == '\n') ADVANCE(44);
-      if (lookahead == '\r') ADVANCE(9);
-      if (lookahead == '+') ADVANCE(42);
-      if (lookahead != 0) ADVANCE(13);
+    case 4:
+      if (lookahead == '\n') ADVANCE(39);
+      if (lookahead == '\r') ADVANCE(40);
+      if (lookahead == '+') ADVANCE(3);
+      if (lookahead != 0) ADVANCE(6);
       END_STATE();
-    case 11:
-      if (lookahead == '\n') ADVANCE(44);
-      if (lookahead == '\r') ADVANCE(9);
-      if (lookahead == '+') ADVANCE(10);
-      if (lookahead != 0) ADVANCE(13);
+    case 5:
+      if (lookahead == '\n') ADVANCE(39);
+      if (lookahead == '\r') ADVANCE(40);
+      if (lookahead == '+') ADVANCE(4);
+      if (lookahead != 0) ADVANCE(6);
       END_STATE();
-    case 12:
-      if (lookahead == '\n') ADVANCE(44);
-      if (lookahead == '\r') ADVANCE(9);
-      if (lookahead == '+') ADVANCE(11);
-      if (lookahead != 0) ADVANCE(13);
+    case 6:
+      if (lookahead == '\n') ADVANCE(39);
+      if (lookahead == '\r') ADVANCE(40);
+      if (lookahead != 0) ADVANCE(6);
       END_STATE();
-    case 13:
-      if (lookahead == '\n') ADVANCE(44);
-      if (lookahead == '\r') ADVANCE(9);
-      if (lookahead != 0) ADVANCE(13);
-      END_STATE();
-    case 14:
-      if (lookahead == '"') ADVANCE(15);
+    case 7:
+      if (lookahead == '"') ADVANCE(8);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '{' &&
-          lookahead != '}') ADVANCE(69);
+          lookahead != '}') ADVANCE(68);
+      END_STATE();
+    case 8:
+      if (lookahead == '"') ADVANCE(67);
+      if (lookahead == '\\') ADVANCE(31);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(8);
+      END_STATE();
+    case 9:
+      if (lookahead == '+') ADVANCE(86);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(85);
+      END_STATE();
+    case 10:
+      if (lookahead == '+') ADVANCE(83);
+      END_STATE();
+    case 11:
+      if (lookahead == '+') ADVANCE(36);
+      END_STATE();
+    case 12:
+      if (lookahead == '+') ADVANCE(11);
+      END_STATE();
+    case 13:
+      if (lookahead == '-') ADVANCE(90);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(89);
+      END_STATE();
+    case 14:
+      if (lookahead == '-') ADVANCE(87);
       END_STATE();
     case 15:
-      if (lookahead == '"') ADVANCE(68);
-      if (lookahead == '\\') ADVANCE(37);
+      if (lookahead == '<') ADVANCE(79);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(15);
+          lookahead != '\r') ADVANCE(78);
       END_STATE();
     case 16:
-      if (lookahead == '+') ADVANCE(87);
+      if (lookahead == '=') ADVANCE(65);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(86);
+          lookahead != '\r') ADVANCE(82);
       END_STATE();
     case 17:
-      if (lookahead == '+') ADVANCE(84);
+      if (lookahead == '=') ADVANCE(80);
       END_STATE();
     case 18:
-      if (lookahead == '+') ADVANCE(42);
+      if (lookahead == '>') ADVANCE(76);
       END_STATE();
     case 19:
-      if (lookahead == '+') ADVANCE(18);
+      if (lookahead == '}') ADVANCE(84);
       END_STATE();
     case 20:
-      if (lookahead == '-') ADVANCE(91);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(90);
+      if (lookahead == '}') ADVANCE(88);
       END_STATE();
     case 21:
-      if (lookahead == '-') ADVANCE(88);
+      if (lookahead == '}') ADVANCE(77);
       END_STATE();
     case 22:
-      if (lookahead == '<') ADVANCE(80);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(79);
+      if (lookahead == '}') ADVANCE(81);
       END_STATE();
     case 23:
-      if (lookahead == '=') ADVANCE(66);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(83);
+      if (lookahead == '}') ADVANCE(71);
       END_STATE();
     case 24:
-      if (lookahead == '=') ADVANCE(81);
+      if (lookahead == '~') ADVANCE(69);
       END_STATE();
     case 25:
-      if (lookahead == '>') ADVANCE(77);
+      if (lookahead == '~') ADVANCE(75);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(72);
       END_STATE();
     case 26:
-      if (lookahead == '}') ADVANCE(85);
+      if (lookahead == '~') ADVANCE(73);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(72);
       END_STATE();
     case 27:
-      if (lookahead == '}') ADVANCE(89);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(27);
+      if (lookahead == '\n' ||
+          lookahead == '\r') ADVANCE(41);
       END_STATE();
     case 28:
-      if (lookahead == '}') ADVANCE(78);
-      END_STATE();
-    case 29:
-      if (lookahead == '}') ADVANCE(82);
-      END_STATE();
-    case 30:
-      if (lookahead == '}') ADVANCE(72);
-      END_STATE();
-    case 31:
-      if (lookahead == '~') ADVANCE(70);
-      END_STATE();
-    case 32:
-      if (lookahead == '~') ADVANCE(76);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(73);
-      END_STATE();
-    case 33:
-      if (lookahead == '~') ADVANCE(74);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(73);
-      END_STATE();
-    case 34:
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(63);
-      END_STATE();
-    case 35:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(64);
-      END_STATE();
-    case 36:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(62);
       END_STATE();
-    case 37:
+    case 29:
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(63);
+      END_STATE();
+    case 30:
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(61);
+      END_STATE();
+    case 31:
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(15);
+          lookahead != '\n') ADVANCE(8);
       END_STATE();
-    case 38:
-      if (eof) ADVANCE(41);
-      if (lookahead == '\n') ADVANCE(54);
-      if (lookahead == '\r') ADVANCE(1);
-      if (lookahead == '+') ADVANCE(51);
-      if (lookahead == '[') ADVANCE(56);
-      if (lookahead == '\\') ADVANCE(48);
-      if (lookahead == '{') ADVANCE(47);
+    case 32:
+      if (eof) ADVANCE(35);
+      if (lookahead == '\n') ADVANCE(52);
+      if (lookahead == '\r') ADVANCE(50);
+      if (lookahead == '+') ADVANCE(47);
+      if (lookahead == '[') ADVANCE(54);
+      if (lookahead == '\\') ADVANCE(44);
+      if (lookahead == '{') ADVANCE(43);
       if (lookahead != 0 &&
-          (lookahead < '[' || ']' < lookahead)) ADVANCE(52);
+          (lookahead < '[' || ']' < lookahead)) ADVANCE(48);
       END_STATE();
-    case 39:
-      if (eof) ADVANCE(41);
-      if (lookahead == '\n') ADVANCE(54);
-      if (lookahead == '\r') ADVANCE(1);
-      if (lookahead == '[') ADVANCE(56);
-      if (lookahead == '\\') ADVANCE(48);
-      if (lookahead == '{') ADVANCE(47);
+    case 33:
+      if (eof) ADVANCE(35);
+      if (lookahead == '\n') ADVANCE(52);
+      if (lookahead == '\r') ADVANCE(50);
+      if (lookahead == '[') ADVANCE(54);
+      if (lookahead == '\\') ADVANCE(44);
+      if (lookahead == '{') ADVANCE(43);
       if (lookahead != 0 &&
-          (lookahead < '[' || ']' < lookahead)) ADVANCE(52);
+          (lookahead < '[' || ']' < lookahead)) ADVANCE(48);
       END_STATE();
-    case 40:
-      if (eof) ADVANCE(41);
-      if (lookahead == '\n') ADVANCE(53);
-      if (lookahead == '\r') ADVANCE(6);
-      if (lookahead == '[') ADVANCE(56);
-      if (lookahead == '\\') ADVANCE(48);
-      if (lookahead == ']') ADVANCE(57);
-      if (lookahead == '{') ADVANCE(47);
-      if (lookahead != 0) ADVANCE(52);
+    case 34:
+      if (eof) ADVANCE(35);
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(51);
+      if (lookahead == '[') ADVANCE(54);
+      if (lookahead == '\\') ADVANCE(44);
+      if (lookahead == ']') ADVANCE(55);
+      if (lookahead == '{') ADVANCE(43);
+      if (lookahead != 0) ADVANCE(48);
       END_STATE();
-    case 41:
+    case 35:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 42:
+    case 36:
       ACCEPT_TOKEN(anon_sym_PLUS_PLUS_PLUS);
-      if (lookahead == '\n') ADVANCE(43);
-      if (lookahead == '\r') ADVANCE(4);
+      if (lookahead == '\n') ADVANCE(37);
+      if (lookahead == '\r') ADVANCE(38);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(5);
+          lookahead == ' ') ADVANCE(1);
       END_STATE();
-    case 43:
+    case 37:
       ACCEPT_TOKEN(sym__front_matter_fence);
       END_STATE();
-    case 44:
+    case 38:
+      ACCEPT_TOKEN(sym__front_matter_fence);
+      if (lookahead == '\n') ADVANCE(37);
+      END_STATE();
+    case 39:
       ACCEPT_TOKEN(aux_sym_front_matter_content_token1);
       END_STATE();
-    case 45:
+    case 40:
+      ACCEPT_TOKEN(aux_sym_front_matter_content_token1);
+      if (lookahead == '\n') ADVANCE(39);
+      END_STATE();
+    case 41:
       ACCEPT_TOKEN(sym__blank_line);
-      if (lookahead == '\n') ADVANCE(45);
-      if (lookahead == '\r') ADVANCE(2);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(3);
+          lookahead == ' ') ADVANCE(27);
+      if (lookahead == '\n' ||
+          lookahead == '\r') ADVANCE(41);
       END_STATE();
-    case 46:
+    case 42:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 47:
+    case 43:
       ACCEPT_TOKEN(anon_sym_LBRACE);
-      if (lookahead == '+') ADVANCE(17);
-      if (lookahead == '-') ADVANCE(21);
-      if (lookahead == '=') ADVANCE(24);
-      if (lookahead == '>') ADVANCE(25);
-      if (lookahead == '~') ADVANCE(31);
+      if (lookahead == '+') ADVANCE(10);
+      if (lookahead == '-') ADVANCE(14);
+      if (lookahead == '=') ADVANCE(17);
+      if (lookahead == '>') ADVANCE(18);
+      if (lookahead == '~') ADVANCE(24);
       END_STATE();
-    case 48:
+    case 44:
       ACCEPT_TOKEN(anon_sym_BSLASH);
       if (('[' <= lookahead && lookahead <= ']') ||
           lookahead == '{' ||
-          lookahead == '}') ADVANCE(55);
+          lookahead == '}') ADVANCE(53);
+      END_STATE();
+    case 45:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '\n') ADVANCE(37);
+      if (lookahead == '\r') ADVANCE(38);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(45);
+      if (lookahead != 0 &&
+          (lookahead < '[' || ']' < lookahead) &&
+          lookahead != '{') ADVANCE(48);
+      END_STATE();
+    case 46:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '+') ADVANCE(45);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r' &&
+          (lookahead < '[' || ']' < lookahead) &&
+          lookahead != '{') ADVANCE(48);
+      END_STATE();
+    case 47:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead == '+') ADVANCE(46);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r' &&
+          (lookahead < '[' || ']' < lookahead) &&
+          lookahead != '{') ADVANCE(48);
+      END_STATE();
+    case 48:
+      ACCEPT_TOKEN(sym_text);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r' &&
+          (lookahead < '[' || ']' < lookahead) &&
+          lookahead != '{') ADVANCE(48);
       END_STATE();
     case 49:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '\n') ADVANCE(43);
-      if (lookahead == '\r') ADVANCE(4);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(49);
-      if (lookahead != 0 &&
-          (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(52);
+      ACCEPT_TOKEN(sym__newline);
       END_STATE();
     case 50:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '+') ADVANCE(49);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r' &&
-          (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(52);
+      ACCEPT_TOKEN(sym__newline);
+      if (lookahead == '\n') ADVANCE(52);
+      if (lookahead == '\r') ADVANCE(41);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(27);
       END_STATE();
     case 51:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead == '+') ADVANCE(50);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r' &&
-          (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(52);
+      ACCEPT_TOKEN(sym__newline);
+      if (lookahead == '\n') ADVANCE(49);
       END_STATE();
     case 52:
-      ACCEPT_TOKEN(sym_text);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r' &&
-          (lookahead < '[' || ']' < lookahead) &&
-          lookahead != '{') ADVANCE(52);
+      ACCEPT_TOKEN(sym__newline);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(27);
+      if (lookahead == '\n' ||
+          lookahead == '\r') ADVANCE(41);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(sym__newline);
-      END_STATE();
-    case 54:
-      ACCEPT_TOKEN(sym__newline);
-      if (lookahead == '\n') ADVANCE(45);
-      if (lookahead == '\r') ADVANCE(2);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(3);
-      END_STATE();
-    case 55:
       ACCEPT_TOKEN(sym_escape);
       END_STATE();
-    case 56:
+    case 54:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 57:
+    case 55:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 58:
+    case 56:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 59:
+    case 57:
       ACCEPT_TOKEN(aux_sym__attribute_space_token1);
-      if (lookahead == '\n') ADVANCE(61);
-      if (lookahead == '\r') ADVANCE(7);
+      if (lookahead == '\n') ADVANCE(60);
+      if (lookahead == '\r') ADVANCE(59);
       if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(59);
+          lookahead == ' ') ADVANCE(57);
+      END_STATE();
+    case 58:
+      ACCEPT_TOKEN(aux_sym__attribute_space_token1);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(58);
+      END_STATE();
+    case 59:
+      ACCEPT_TOKEN(aux_sym__attribute_space_token2);
+      if (lookahead == '\n') ADVANCE(60);
+      if (lookahead == '\t' ||
+          lookahead == ' ') ADVANCE(60);
       END_STATE();
     case 60:
-      ACCEPT_TOKEN(aux_sym__attribute_space_token1);
+      ACCEPT_TOKEN(aux_sym__attribute_space_token2);
       if (lookahead == '\t' ||
           lookahead == ' ') ADVANCE(60);
       END_STATE();
     case 61:
-      ACCEPT_TOKEN(aux_sym__attribute_space_token2);
-      if (lookahead == '\t' ||
-          lookahead == ' ') ADVANCE(61);
+      ACCEPT_TOKEN(sym_entity_ref);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(61);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(sym_entity_ref);
+      ACCEPT_TOKEN(sym_kind);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
@@ -1119,7 +1134,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(62);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(sym_kind);
+      ACCEPT_TOKEN(sym_anchor);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
@@ -1127,132 +1142,124 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(63);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(sym_anchor);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(64);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 65:
       ACCEPT_TOKEN(anon_sym_EQ);
+      if (lookahead == '=') ADVANCE(22);
       END_STATE();
     case 66:
-      ACCEPT_TOKEN(anon_sym_EQ);
-      if (lookahead == '=') ADVANCE(29);
-      END_STATE();
-    case 67:
       ACCEPT_TOKEN(sym__word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(67);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(66);
       END_STATE();
-    case 68:
+    case 67:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
-    case 69:
+    case 68:
       ACCEPT_TOKEN(sym_value);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != ' ' &&
           lookahead != '"' &&
           lookahead != '{' &&
-          lookahead != '}') ADVANCE(69);
+          lookahead != '}') ADVANCE(68);
       END_STATE();
-    case 70:
+    case 69:
       ACCEPT_TOKEN(anon_sym_LBRACE_TILDE_TILDE);
       END_STATE();
-    case 71:
+    case 70:
       ACCEPT_TOKEN(anon_sym_TILDE_GT);
       END_STATE();
-    case 72:
+    case 71:
       ACCEPT_TOKEN(anon_sym_TILDE_TILDE_RBRACE);
       END_STATE();
-    case 73:
+    case 72:
       ACCEPT_TOKEN(aux_sym__sub_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '~') ADVANCE(73);
+          lookahead != '~') ADVANCE(72);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(anon_sym_TILDE);
+      if (lookahead == '>') ADVANCE(70);
       END_STATE();
     case 74:
       ACCEPT_TOKEN(anon_sym_TILDE);
-      if (lookahead == '>') ADVANCE(71);
+      if (lookahead == '>') ADVANCE(70);
+      if (lookahead == '~') ADVANCE(23);
       END_STATE();
     case 75:
       ACCEPT_TOKEN(anon_sym_TILDE);
-      if (lookahead == '>') ADVANCE(71);
-      if (lookahead == '~') ADVANCE(30);
+      if (lookahead == '~') ADVANCE(23);
       END_STATE();
     case 76:
-      ACCEPT_TOKEN(anon_sym_TILDE);
-      if (lookahead == '~') ADVANCE(30);
-      END_STATE();
-    case 77:
       ACCEPT_TOKEN(anon_sym_LBRACE_GT_GT);
       END_STATE();
-    case 78:
+    case 77:
       ACCEPT_TOKEN(anon_sym_LT_LT_RBRACE);
       END_STATE();
-    case 79:
+    case 78:
       ACCEPT_TOKEN(aux_sym__comment_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '<') ADVANCE(79);
+          lookahead != '<') ADVANCE(78);
+      END_STATE();
+    case 79:
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '<') ADVANCE(21);
       END_STATE();
     case 80:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '<') ADVANCE(28);
-      END_STATE();
-    case 81:
       ACCEPT_TOKEN(anon_sym_LBRACE_EQ_EQ);
       END_STATE();
-    case 82:
+    case 81:
       ACCEPT_TOKEN(anon_sym_EQ_EQ_RBRACE);
       END_STATE();
-    case 83:
+    case 82:
       ACCEPT_TOKEN(aux_sym__highlight_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '=') ADVANCE(83);
+          lookahead != '=') ADVANCE(82);
       END_STATE();
-    case 84:
+    case 83:
       ACCEPT_TOKEN(anon_sym_LBRACE_PLUS_PLUS);
       END_STATE();
-    case 85:
+    case 84:
       ACCEPT_TOKEN(anon_sym_PLUS_PLUS_RBRACE);
       END_STATE();
-    case 86:
+    case 85:
       ACCEPT_TOKEN(aux_sym__insertion_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '+') ADVANCE(86);
+          lookahead != '+') ADVANCE(85);
+      END_STATE();
+    case 86:
+      ACCEPT_TOKEN(anon_sym_PLUS);
+      if (lookahead == '+') ADVANCE(19);
       END_STATE();
     case 87:
-      ACCEPT_TOKEN(anon_sym_PLUS);
-      if (lookahead == '+') ADVANCE(26);
-      END_STATE();
-    case 88:
       ACCEPT_TOKEN(anon_sym_LBRACE_DASH_DASH);
       END_STATE();
-    case 89:
+    case 88:
       ACCEPT_TOKEN(anon_sym_DASH_DASH_RBRACE);
       END_STATE();
-    case 90:
+    case 89:
       ACCEPT_TOKEN(aux_sym__deletion_text_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
-          lookahead != '-') ADVANCE(90);
+          lookahead != '-') ADVANCE(89);
       END_STATE();
-    case 91:
+    case 90:
       ACCEPT_TOKEN(anon_sym_DASH);
-      if (lookahead == '-') ADVANCE(27);
+      if (lookahead == '-') ADVANCE(20);
       END_STATE();
     default:
       return false;
@@ -1261,61 +1268,61 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 38},
-  [2] = {.lex_state = 39},
-  [3] = {.lex_state = 39},
-  [4] = {.lex_state = 40},
-  [5] = {.lex_state = 40},
-  [6] = {.lex_state = 39},
-  [7] = {.lex_state = 40},
-  [8] = {.lex_state = 40},
-  [9] = {.lex_state = 40},
-  [10] = {.lex_state = 40},
-  [11] = {.lex_state = 40},
-  [12] = {.lex_state = 40},
-  [13] = {.lex_state = 40},
-  [14] = {.lex_state = 40},
-  [15] = {.lex_state = 40},
-  [16] = {.lex_state = 39},
-  [17] = {.lex_state = 39},
-  [18] = {.lex_state = 39},
-  [19] = {.lex_state = 39},
-  [20] = {.lex_state = 39},
-  [21] = {.lex_state = 39},
-  [22] = {.lex_state = 39},
-  [23] = {.lex_state = 39},
-  [24] = {.lex_state = 39},
-  [25] = {.lex_state = 39},
-  [26] = {.lex_state = 39},
-  [27] = {.lex_state = 39},
-  [28] = {.lex_state = 39},
-  [29] = {.lex_state = 39},
-  [30] = {.lex_state = 39},
-  [31] = {.lex_state = 39},
-  [32] = {.lex_state = 39},
-  [33] = {.lex_state = 39},
-  [34] = {.lex_state = 39},
-  [35] = {.lex_state = 39},
-  [36] = {.lex_state = 40},
-  [37] = {.lex_state = 40},
-  [38] = {.lex_state = 8},
-  [39] = {.lex_state = 40},
-  [40] = {.lex_state = 40},
-  [41] = {.lex_state = 40},
-  [42] = {.lex_state = 40},
-  [43] = {.lex_state = 40},
-  [44] = {.lex_state = 40},
-  [45] = {.lex_state = 40},
-  [46] = {.lex_state = 40},
-  [47] = {.lex_state = 40},
-  [48] = {.lex_state = 40},
-  [49] = {.lex_state = 40},
-  [50] = {.lex_state = 40},
-  [51] = {.lex_state = 40},
-  [52] = {.lex_state = 40},
-  [53] = {.lex_state = 40},
-  [54] = {.lex_state = 40},
-  [55] = {.lex_state = 8},
+  [1] = {.lex_state = 32},
+  [2] = {.lex_state = 33},
+  [3] = {.lex_state = 33},
+  [4] = {.lex_state = 34},
+  [5] = {.lex_state = 34},
+  [6] = {.lex_state = 33},
+  [7] = {.lex_state = 34},
+  [8] = {.lex_state = 34},
+  [9] = {.lex_state = 34},
+  [10] = {.lex_state = 34},
+  [11] = {.lex_state = 34},
+  [12] = {.lex_state = 34},
+  [13] = {.lex_state = 34},
+  [14] = {.lex_state = 34},
+  [15] = {.lex_state = 34},
+  [16] = {.lex_state = 33},
+  [17] = {.lex_state = 33},
+  [18] = {.lex_state = 33},
+  [19] = {.lex_state = 33},
+  [20] = {.lex_state = 33},
+  [21] = {.lex_state = 33},
+  [22] = {.lex_state = 33},
+  [23] = {.lex_state = 33},
+  [24] = {.lex_state = 33},
+  [25] = {.lex_state = 33},
+  [26] = {.lex_state = 33},
+  [27] = {.lex_state = 33},
+  [28] = {.lex_state = 33},
+  [29] = {.lex_state = 33},
+  [30] = {.lex_state = 33},
+  [31] = {.lex_state = 33},
+  [32] = {.lex_state = 33},
+  [33] = {.lex_state = 33},
+  [34] = {.lex_state = 33},
+  [35] = {.lex_state = 33},
+  [36] = {.lex_state = 34},
+  [37] = {.lex_state = 34},
+  [38] = {.lex_state = 2},
+  [39] = {.lex_state = 34},
+  [40] = {.lex_state = 34},
+  [41] = {.lex_state = 34},
+  [42] = {.lex_state = 34},
+  [43] = {.lex_state = 34},
+  [44] = {.lex_state = 34},
+  [45] = {.lex_state = 34},
+  [46] = {.lex_state = 34},
+  [47] = {.lex_state = 34},
+  [48] = {.lex_state = 34},
+  [49] = {.lex_state = 34},
+  [50] = {.lex_state = 34},
+  [51] = {.lex_state = 34},
+  [52] = {.lex_state = 34},
+  [53] = {.lex_state = 34},
+  [54] = {.lex_state = 34},
+  [55] = {.lex_state = 2},
   [56] = {.lex_state = 0},
   [57] = {.lex_state = 0},
   [58] = {.lex_state = 0},
@@ -1323,66 +1330,66 @@ static const TSLexMode ts_lex_modes[STATE_COUNT] = {
   [60] = {.lex_state = 0},
   [61] = {.lex_state = 0},
   [62] = {.lex_state = 0},
-  [63] = {.lex_state = 8},
-  [64] = {.lex_state = 8},
-  [65] = {.lex_state = 8},
-  [66] = {.lex_state = 12},
+  [63] = {.lex_state = 2},
+  [64] = {.lex_state = 2},
+  [65] = {.lex_state = 2},
+  [66] = {.lex_state = 5},
   [67] = {.lex_state = 0},
-  [68] = {.lex_state = 32},
-  [69] = {.lex_state = 20},
-  [70] = {.lex_state = 23},
-  [71] = {.lex_state = 20},
-  [72] = {.lex_state = 33},
-  [73] = {.lex_state = 32},
-  [74] = {.lex_state = 22},
-  [75] = {.lex_state = 12},
-  [76] = {.lex_state = 12},
-  [77] = {.lex_state = 32},
-  [78] = {.lex_state = 32},
-  [79] = {.lex_state = 32},
-  [80] = {.lex_state = 33},
-  [81] = {.lex_state = 23},
-  [82] = {.lex_state = 22},
-  [83] = {.lex_state = 32},
-  [84] = {.lex_state = 22},
-  [85] = {.lex_state = 16},
-  [86] = {.lex_state = 33},
-  [87] = {.lex_state = 22},
-  [88] = {.lex_state = 23},
-  [89] = {.lex_state = 16},
-  [90] = {.lex_state = 20},
-  [91] = {.lex_state = 32},
-  [92] = {.lex_state = 22},
-  [93] = {.lex_state = 23},
-  [94] = {.lex_state = 16},
-  [95] = {.lex_state = 20},
-  [96] = {.lex_state = 20},
-  [97] = {.lex_state = 32},
-  [98] = {.lex_state = 16},
-  [99] = {.lex_state = 32},
-  [100] = {.lex_state = 16},
-  [101] = {.lex_state = 33},
-  [102] = {.lex_state = 33},
-  [103] = {.lex_state = 23},
-  [104] = {.lex_state = 22},
+  [68] = {.lex_state = 25},
+  [69] = {.lex_state = 13},
+  [70] = {.lex_state = 16},
+  [71] = {.lex_state = 13},
+  [72] = {.lex_state = 26},
+  [73] = {.lex_state = 25},
+  [74] = {.lex_state = 15},
+  [75] = {.lex_state = 5},
+  [76] = {.lex_state = 5},
+  [77] = {.lex_state = 25},
+  [78] = {.lex_state = 25},
+  [79] = {.lex_state = 25},
+  [80] = {.lex_state = 26},
+  [81] = {.lex_state = 16},
+  [82] = {.lex_state = 15},
+  [83] = {.lex_state = 25},
+  [84] = {.lex_state = 15},
+  [85] = {.lex_state = 9},
+  [86] = {.lex_state = 26},
+  [87] = {.lex_state = 15},
+  [88] = {.lex_state = 16},
+  [89] = {.lex_state = 9},
+  [90] = {.lex_state = 13},
+  [91] = {.lex_state = 25},
+  [92] = {.lex_state = 15},
+  [93] = {.lex_state = 16},
+  [94] = {.lex_state = 9},
+  [95] = {.lex_state = 13},
+  [96] = {.lex_state = 13},
+  [97] = {.lex_state = 25},
+  [98] = {.lex_state = 9},
+  [99] = {.lex_state = 25},
+  [100] = {.lex_state = 9},
+  [101] = {.lex_state = 26},
+  [102] = {.lex_state = 26},
+  [103] = {.lex_state = 16},
+  [104] = {.lex_state = 15},
   [105] = {.lex_state = 0},
   [106] = {.lex_state = 0},
   [107] = {.lex_state = 0},
   [108] = {.lex_state = 0},
   [109] = {.lex_state = 0},
   [110] = {.lex_state = 0},
-  [111] = {.lex_state = 16},
-  [112] = {.lex_state = 32},
+  [111] = {.lex_state = 9},
+  [112] = {.lex_state = 25},
   [113] = {.lex_state = 0},
-  [114] = {.lex_state = 20},
-  [115] = {.lex_state = 33},
-  [116] = {.lex_state = 23},
-  [117] = {.lex_state = 8},
-  [118] = {.lex_state = 8},
-  [119] = {.lex_state = 8},
-  [120] = {.lex_state = 14},
-  [121] = {.lex_state = 8},
-  [122] = {.lex_state = 8},
+  [114] = {.lex_state = 13},
+  [115] = {.lex_state = 26},
+  [116] = {.lex_state = 16},
+  [117] = {.lex_state = 2},
+  [118] = {.lex_state = 2},
+  [119] = {.lex_state = 2},
+  [120] = {.lex_state = 7},
+  [121] = {.lex_state = 2},
+  [122] = {.lex_state = 2},
   [123] = {.lex_state = 0},
   [124] = {.lex_state = 0},
   [125] = {.lex_state = 0},

@@ -69,6 +69,19 @@ struct Open {
     rope: Rope,
     parser: tree_sitter::Parser,
     tree: Option<tree_sitter::Tree>,
+    /// The text has (or has had) a lone `\r`: the rope's lines (which, as
+    /// in LSP, also end at a lone `\r`) are then not tree-sitter's rows
+    /// (which end at `\n` only).
+    lone_cr: bool,
+}
+
+/// Whether `bytes` has a `\r` not followed by `\n` (`next` is the byte
+/// after the slice, if any).
+fn has_lone_cr(bytes: &[u8], next: Option<u8>) -> bool {
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1).copied().or(next) != Some(b'\n'))
 }
 
 impl Open {
@@ -80,27 +93,58 @@ impl Open {
             rope: Rope::from_str(text),
             parser,
             tree,
+            lone_cr: has_lone_cr(text.as_bytes(), None),
         }
     }
 
     /// The tree-sitter point (row, byte column) of a byte offset.
-    fn point(rope: &Rope, byte: usize) -> tree_sitter::Point {
-        let line = rope.byte_to_line(byte);
+    fn point(&self, byte: usize) -> tree_sitter::Point {
+        let rope = &self.rope;
+        if !self.lone_cr {
+            let line = rope.byte_to_line(byte);
+            return tree_sitter::Point {
+                row: line,
+                column: byte - rope.line_to_byte(line),
+            };
+        }
+        // Rows counted at `\n` only: a scan (texts with old Mac line ends
+        // are rare, and small).
+        let (mut row, mut line_start, mut at) = (0, 0, 0);
+        for chunk in rope.byte_slice(..byte).chunks() {
+            for (i, b) in chunk.bytes().enumerate() {
+                if b == b'\n' {
+                    row += 1;
+                    line_start = at + i + 1;
+                }
+            }
+            at += chunk.len();
+        }
         tree_sitter::Point {
-            row: line,
-            column: byte - rope.line_to_byte(line),
+            row,
+            column: byte - line_start,
         }
     }
 
     /// Applies one change to the rope and records it in the tree.
     fn edit(&mut self, start: usize, end: usize, new_text: &str) {
-        let start_position = Open::point(&self.rope, start);
-        let old_end_position = Open::point(&self.rope, end);
+        let start_position = self.point(start);
+        let old_end_position = self.point(end);
         let (cs, ce) = (self.rope.byte_to_char(start), self.rope.byte_to_char(end));
         self.rope.remove(cs..ce);
         self.rope.insert(cs, new_text);
         let new_end = start + new_text.len();
-        let new_end_position = Open::point(&self.rope, new_end);
+        if !self.lone_cr {
+            // Only the edited stretch and its two neighbours can hold a new
+            // lone `\r`.
+            let from = self.rope.byte_to_char(start.saturating_sub(1));
+            let to = self
+                .rope
+                .byte_to_char((new_end + 1).min(self.rope.len_bytes()));
+            let around = self.rope.slice(from..to).to_string();
+            let next = (new_end + 1 < self.rope.len_bytes()).then(|| self.rope.byte(new_end + 1));
+            self.lone_cr = has_lone_cr(around.as_bytes(), next);
+        }
+        let new_end_position = self.point(new_end);
         if let Some(tree) = &mut self.tree {
             tree.edit(&tree_sitter::InputEdit {
                 start_byte: start,

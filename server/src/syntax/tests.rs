@@ -176,11 +176,30 @@ fn unterminated_correction() {
 }
 
 #[test]
+fn a_lone_carriage_return_ends_a_line_and_two_end_a_paragraph() {
+    let doc = parse("[a]{@x}\rb\r\rc\r \r[d]{@y}\r\n");
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    assert_eq!(doc.spans.len(), 2);
+    let tree = parse_tree("a\rb\r\rc\r\nd\r \re");
+    let root = tree.root_node();
+    let paragraphs: Vec<_> = (0..root.named_child_count())
+        .filter_map(|i| root.named_child(i as u32))
+        .map(|n| n.byte_range())
+        .collect();
+    // `\r\r` and `\r \r` separate paragraphs; `\r` and `\r\n` do not.
+    assert_eq!(paragraphs, vec![0..3, 5..9, 12..13]);
+}
+
+#[test]
 fn strip_import_round_trip() {
     for raw in [
         "plain",
         "brackets [a] and ]b[ and \\[ and \\\\ and {~~ not {>>x<< and {} }",
         "Title\r\n2022-09-22\r\n\r\nBody with [x]{@y}.\r\n",
+        // Old Mac line ends (found by the `parse` fuzz target: a lone `\r`
+        // was no token of the grammar).
+        "Title\r2022-09-22\r\rBody with [x] and a\rline break.\r",
+        "mixed\r\nends\rhere\n\r\n\rend",
         "",
         "+++\nnot front matter once imported\n+++\n",
     ] {
