@@ -624,6 +624,7 @@ const ARTICLE_PIECES: &[&str] = &[
     "[“We have never exported weapons or ammunition to Russia before and we will have no plan to export them”]{.quote by=@kim claim=no-arms} ",
     "[“We have never exported weapons or ammunition to Russia before and we will not plan to export them”]{.quote by=@kcna} ",
     "[“keep its mouth shut”]{.quote by=@kcna claim=shut} ",
+    "[“We will have no plan to export them to anyone”]{.quote by=@kim claim=no-arms allow=quote-drift,speaker-mismatch} ",
     "[Thursday]{.date when=2022-09-22 event=denial} ",
     "[Friday]{.date when=2022-09-23 event=denial} ",
     "[300,000]{.qty n=300000 fact=mobilised} ",
@@ -642,6 +643,7 @@ const FRONT_MATTERS: &[&str] = &[
     "+++\npublished = 2022-09-22\n+++\n",
     "+++\npublished = 2022-09-23\nderived_from = \"a\"\n+++\n",
     "+++\nid = \"a\"\npublished = 2022-09-24\n+++\n",
+    "+++\npublished = 2022-09-25\nallow = [\"unknown-entity\", \"number-conflict\"]\n+++\n",
 ];
 
 fn article_text() -> impl Strategy<Value = String> {
@@ -690,6 +692,13 @@ proptest! {
         for (i, text) in edits {
             texts[i] = text.clone();
             corpus.set_text(&root.join(names[i]), text, &[]);
+            // As in the server: only the edited (open) file keeps its
+            // parsed document.
+            for (j, a) in corpus.articles.iter_mut().enumerate() {
+                if j != i {
+                    a.compact();
+                }
+            }
             let incremental = check_corpus(&corpus);
             let fresh = check_corpus(&Corpus::from_files(&root, files(&texts)));
             prop_assert_eq!(incremental, fresh);

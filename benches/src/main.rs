@@ -5,12 +5,17 @@
 //! newsmark-bench import OUT                             import ../shared/corpora into OUT
 //! newsmark-bench check CORPUS [--runs 5]                check throughput vs the parse-only floor
 //! newsmark-bench lsp CORPUS [--requests 200]            language server latencies over stdio
+//! newsmark-bench mem CORPUS                             live heap by part of a loaded corpus
 //! ```
 //!
 //! Every figure is printed as a median with its spread (min–max) over runs.
 
 mod generate;
 mod lsp;
+mod mem;
+
+#[global_allocator]
+static ALLOC: mem::Counting = mem::Counting;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -210,6 +215,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     match cmd.as_str() {
+        "mem" => mem::run(&path),
         "gen" => {
             let articles = arg(rest, "--articles")
                 .and_then(|v| v.parse().ok())

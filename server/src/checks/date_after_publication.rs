@@ -7,11 +7,11 @@ use super::{Diagnostic, Fix, diag};
 use crate::corpus::Article;
 
 pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
-    let Some(published) = a.doc.published() else {
+    let Some(published) = a.doc().published() else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for s in a.doc.spans.iter().filter(|s| s.kind() == Some("date")) {
+    for s in a.doc().spans.iter().filter(|s| s.kind() == Some("date")) {
         if s.has_flag("future") {
             continue;
         }

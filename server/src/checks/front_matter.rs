@@ -5,7 +5,7 @@ use super::{Diagnostic, Severity, diag};
 use crate::corpus::Article;
 
 pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
-    let Some(fm) = &a.doc.front_matter else {
+    let Some(fm) = &a.doc().front_matter else {
         return misplaced(index, a);
     };
     let mut out: Vec<Diagnostic> = fm

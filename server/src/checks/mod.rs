@@ -289,7 +289,7 @@ pub(crate) fn from_text(
     findings: Vec<TextFinding>,
     correction: bool,
 ) -> Vec<Diagnostic> {
-    let doc = &article.doc;
+    let doc = &article.doc();
     findings
         .into_iter()
         .filter_map(|f| {
@@ -373,8 +373,8 @@ fn check_article(index: usize, a: &Article) -> Vec<Diagnostic> {
     out.extend(weekday_mismatch::check(index, a));
     out.extend(date_after_publication::check(index, a));
     out.extend(unresolved_relative_date::check(index, a));
-    let text = &a.doc.plain.text;
-    let published = a.doc.published();
+    let text = &a.doc().plain.text;
+    let published = a.doc().published();
     out.extend(from_text(
         index,
         a,
@@ -404,6 +404,12 @@ fn check_article(index: usize, a: &Article) -> Vec<Diagnostic> {
         false,
     ));
     out
+}
+
+/// The per-article findings of `a` (computed once per version of the
+/// article; they use its index 0 as their file).
+pub fn local_findings(a: &Article) -> &[Diagnostic] {
+    a.local.get_or_init(|| check_article(0, a))
 }
 
 /// Runs every rule over the corpus and returns the findings, sorted by file
@@ -483,7 +489,7 @@ fn finish(corpus: &Corpus, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             }
             if let FileRef::Article(i) = d.file
                 && d.code != "syntax"
-                && corpus.articles[i].doc.is_allowed(d.code, &d.range)
+                && corpus.articles[i].summary.is_allowed(d.code, &d.range)
             {
                 return None;
             }

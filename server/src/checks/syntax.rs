@@ -10,7 +10,7 @@ pub const KINDS: &[&str] = &["quote", "claim", "date", "qty", "src"];
 
 pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = a
-        .doc
+        .doc()
         .errors
         .iter()
         .map(|e| {
@@ -27,7 +27,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
             d
         })
         .collect();
-    for span in &a.doc.spans {
+    for span in &a.doc().spans {
         if let Some(kind) = &span.kind
             && !KINDS.contains(&kind.value.as_str())
         {

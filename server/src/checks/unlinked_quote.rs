@@ -171,13 +171,8 @@ fn finding(
             "add `claim={name}` to both quotes so their wordings are compared"
         ));
         if b.claim.is_none() {
-            let span_end = corpus.articles[j]
-                .doc
-                .spans
-                .iter()
-                .find(|s| s.range == b.range)
-                .map(|s| s.attributes.end - 1);
-            if let Some(at) = span_end {
+            // Just before the `}` of the quote's attributes.
+            if let Some(at) = b.attributes_end.checked_sub(1) {
                 d = d.with_fix(Fix {
                     title: format!("Link as `claim={name}`"),
                     range: at..at,

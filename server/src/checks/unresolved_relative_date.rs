@@ -7,7 +7,7 @@ use super::{Diagnostic, Fix, diag};
 use crate::corpus::Article;
 
 pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
-    let doc = &a.doc;
+    let doc = &a.doc();
     let published = doc.published();
     let mut out = Vec::new();
     // `.date` spans with no resolution.

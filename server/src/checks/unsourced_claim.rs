@@ -5,7 +5,7 @@ use super::{Diagnostic, diag};
 use crate::corpus::Article;
 
 pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
-    a.doc
+    a.doc()
         .spans
         .iter()
         .filter(|s| matches!(s.kind(), Some("quote" | "claim")))

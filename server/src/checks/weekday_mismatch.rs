@@ -7,7 +7,7 @@ use crate::corpus::Article;
 
 pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for s in a.doc.spans.iter().filter(|s| s.kind() == Some("date")) {
+    for s in a.doc().spans.iter().filter(|s| s.kind() == Some("date")) {
         let Some(when) = s.property("when") else {
             continue;
         };

@@ -70,8 +70,8 @@ pub fn fixed_text(
     // without syntax errors gets none.
     let keeps = |text: &str| {
         let after = syntax::parse(text);
-        after.plain.text == article.doc.plain.text
-            && (after.errors.is_empty() || !article.doc.errors.is_empty())
+        after.plain.text == article.doc().plain.text
+            && (after.errors.is_empty() || !article.doc().errors.is_empty())
     };
     let apply = |text: &mut String, floor: &mut usize, f: &crate::checks::Fix| {
         if f.range.end > *floor || f.range.end > text.len() {

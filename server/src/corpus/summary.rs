@@ -45,6 +45,8 @@ pub struct Statement {
     pub via: Option<String>,
     pub src: Option<String>,
     pub claim: Option<Spanned<String>>,
+    /// Where the span's `{…}` block ends (after the `}`).
+    pub attributes_end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +83,9 @@ pub struct Summary {
     pub statements: Vec<Statement>,
     pub dates: Vec<DateUse>,
     pub quantities: Vec<Quantity>,
+    /// Rules silenced by `allow`: the whole file (front matter) or a span's
+    /// range.
+    pub allows: Vec<(TextRange, String)>,
 }
 
 fn entity_value(v: &Spanned<String>) -> Option<(String, TextRange)> {
@@ -122,6 +127,15 @@ fn enclosing_claim(doc: &Document, span: &crate::syntax::Span) -> Option<String>
 }
 
 impl Summary {
+    /// Whether `allow` silences `code` at `range` (what
+    /// `Document::is_allowed` says, kept for articles whose document is not
+    /// in memory).
+    pub fn is_allowed(&self, code: &str, range: &TextRange) -> bool {
+        self.allows
+            .iter()
+            .any(|(r, c)| c == code && r.start <= range.start && range.end <= r.end)
+    }
+
     pub fn of(doc: &Document, stem: &str) -> Summary {
         let fm = doc.front_matter.as_ref();
         let mut s = Summary {
@@ -139,7 +153,12 @@ impl Summary {
             statements: Vec::new(),
             dates: Vec::new(),
             quantities: Vec::new(),
+            allows: Vec::new(),
         };
+        if let Some(f) = fm {
+            s.allows
+                .extend(f.allow.iter().map(|a| (0..usize::MAX, a.value.clone())));
+        }
         if let Some(outlet) = fm.and_then(|f| f.outlet.as_ref())
             && let Some((id, range)) = entity_value(outlet)
         {
@@ -150,6 +169,10 @@ impl Summary {
             });
         }
         for span in &doc.spans {
+            s.allows.extend(
+                span.allowed()
+                    .map(|code| (span.range.clone(), code.to_string())),
+            );
             for e in &span.entities {
                 s.refs.push(EntityRef {
                     id: e.value.clone(),
@@ -178,6 +201,7 @@ impl Summary {
                     via: span.property("via").map(|v| v.value.clone()),
                     src: span.property("src").map(|v| v.value.clone()),
                     claim: span.property("claim").cloned(),
+                    attributes_end: span.attributes.end,
                 }),
                 Some("date") => s.dates.push(DateUse {
                     range: span.range.clone(),

@@ -91,12 +91,12 @@ pub fn export(corpus: &Corpus, format: Format, only: Option<&Path>) -> Export {
         .articles
         .iter()
         .filter(|a| only.is_none_or(|p| a.path.starts_with(p)))
-        .filter(|a| match a.doc.errors.first() {
+        .filter(|a| match a.doc().errors.first() {
             Some(first) => {
                 out.skipped.push(Skipped {
                     path: a.path.clone(),
                     first: first.clone(),
-                    count: a.doc.errors.len(),
+                    count: a.doc().errors.len(),
                 });
                 false
             }
@@ -107,16 +107,16 @@ pub fn export(corpus: &Corpus, format: Format, only: Option<&Path>) -> Export {
     for (article, name) in articles.iter().zip(names) {
         out.files.push(OutFile {
             name: format!("{name}.txt"),
-            text: article.doc.plain.text.clone(),
+            text: article.doc().plain.text.clone(),
         });
         match format {
             Format::Brat => out.files.push(OutFile {
                 name: format!("{name}.ann"),
-                text: brat::ann(&article.doc, &corpus.registry),
+                text: brat::ann(&article.doc(), &corpus.registry),
             }),
             Format::W3c => {
                 let value =
-                    w3c::collection(&article.doc, &corpus.registry, &name, &article.summary.id);
+                    w3c::collection(&article.doc(), &corpus.registry, &name, &article.summary.id);
                 let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
                 text.push('\n');
                 out.files.push(OutFile {

@@ -126,8 +126,8 @@ fn brat_offsets_are_code_points_and_line_breaks_split_spans() {
 fn brat_covered_text_is_the_txt_at_the_offsets() {
     let corpus = corpus(ARTICLE);
     let article = &corpus.articles[0];
-    let ann = brat::ann(&article.doc, &corpus.registry);
-    let chars: Vec<char> = article.doc.plain.text.chars().collect();
+    let ann = brat::ann(&article.doc(), &corpus.registry);
+    let chars: Vec<char> = article.doc().plain.text.chars().collect();
     let mut checked = 0;
     for line in ann.lines().filter(|l| l.starts_with('T')) {
         let mut fields = line.splitn(3, '\t');
@@ -147,7 +147,7 @@ fn brat_covered_text_is_the_txt_at_the_offsets() {
         assert_eq!(pieces.join(" "), covered, "{line}");
         checked += 1;
     }
-    assert_eq!(checked, article.doc.spans.len());
+    assert_eq!(checked, article.doc().spans.len());
 }
 
 #[test]
@@ -308,10 +308,10 @@ fn w3c_collection() {
 fn w3c_selectors_match_the_text() {
     let corpus = corpus(ARTICLE);
     let article = &corpus.articles[0];
-    let value = w3c::collection(&article.doc, &corpus.registry, "a", "a");
-    let chars: Vec<char> = article.doc.plain.text.chars().collect();
+    let value = w3c::collection(&article.doc(), &corpus.registry, "a", "a");
+    let chars: Vec<char> = article.doc().plain.text.chars().collect();
     let items = value["first"]["items"].as_array().expect("items");
-    assert_eq!(items.len(), article.doc.spans.len());
+    assert_eq!(items.len(), article.doc().spans.len());
     for item in items {
         let selectors = item["target"]["selector"].as_array().expect("selectors");
         let start = selectors[0]["start"].as_u64().expect("start") as usize;

@@ -65,7 +65,7 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
         return Vec::new();
     };
     let text = &a.text;
-    if let Some(fm) = &a.doc.front_matter
+    if let Some(fm) = &a.doc().front_matter
         && offset < fm.range.end
     {
         return front_matter(corpus, text, offset);
@@ -103,7 +103,7 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
                     let astart = vstart + source.len() + 1;
                     for &t in corpus.index.sources.get(source).into_iter().flatten() {
                         for s in corpus.articles[t]
-                            .doc
+                            .doc()
                             .spans
                             .iter()
                             .filter(|s| !s.anchors.is_empty())

@@ -52,16 +52,26 @@ pub fn anchor_spans(corpus: &Corpus, source: &str, anchor: &str) -> Vec<Location
         .get(source)
         .into_iter()
         .flatten()
+        // The summary says which articles have the anchor; only those are
+        // read for the span's range.
+        .filter(|&&i| {
+            corpus.articles[i]
+                .summary
+                .anchors
+                .iter()
+                .any(|a| a.value == anchor)
+        })
         .flat_map(|&i| {
             corpus.articles[i]
-                .doc
+                .doc()
                 .spans
                 .iter()
                 .filter(|s| s.anchors.iter().any(|a| a.value == anchor))
-                .map(move |s| Location {
+                .map(|s| Location {
                     file: FileRef::Article(i),
                     range: s.range.clone(),
                 })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -74,15 +84,24 @@ pub fn claim(corpus: &Corpus, name: &str) -> Vec<Location> {
             range: c.range.clone(),
         }];
     }
-    let first = corpus
+    // The first article by publication (from the summaries), then its first
+    // span with the name.
+    let first_article = corpus
         .index
         .claim_uses
         .get(name)
         .into_iter()
         .flatten()
-        .flat_map(|&i| {
+        .copied()
+        .min_by_key(|&i| {
+            let p = corpus.articles[i].summary.published;
+            (p.is_none(), p, i)
+        });
+    let first = first_article
+        .into_iter()
+        .flat_map(|i| {
             corpus.articles[i]
-                .doc
+                .doc()
                 .spans
                 .iter()
                 .filter(|s| {
@@ -90,7 +109,7 @@ pub fn claim(corpus: &Corpus, name: &str) -> Vec<Location> {
                         .or(s.property("fact"))
                         .is_some_and(|c| c.value == name)
                 })
-                .map(move |s| {
+                .map(|s| {
                     (
                         corpus.articles[i].summary.published.is_none(),
                         corpus.articles[i].summary.published,
@@ -99,6 +118,7 @@ pub fn claim(corpus: &Corpus, name: &str) -> Vec<Location> {
                         s.range.end,
                     )
                 })
+                .collect::<Vec<_>>()
         })
         .min();
     first

@@ -7,8 +7,7 @@ pub fn folding_ranges(corpus: &Corpus, i: usize) -> Vec<TextRange> {
     corpus
         .articles
         .get(i)
-        .and_then(|a| a.doc.front_matter.as_ref())
-        .map(|fm| fm.range.clone())
+        .and_then(|a| a.doc().front_matter.as_ref().map(|fm| fm.range.clone()))
         .into_iter()
         .collect()
 }

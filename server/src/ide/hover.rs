@@ -42,7 +42,8 @@ pub fn hover(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Hover> {
             let FileRef::Article(i) = file else {
                 return None;
             };
-            let sp = &corpus.articles[i].doc.spans[*span];
+            let doc = corpus.articles[i].doc();
+            let sp = &doc.spans[*span];
             match sp.property("claim") {
                 Some(claim) => claim_card(corpus, &claim.value, Some((i, sp.range.clone()))),
                 None => statement_card(corpus, sp),
@@ -55,15 +56,18 @@ pub fn hover(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Hover> {
     })
 }
 
-fn find_anchor<'a>(corpus: &'a Corpus, source: &str, anchor: &str) -> Option<(usize, &'a str)> {
+fn find_anchor(corpus: &Corpus, source: &str, anchor: &str) -> Option<(usize, String)> {
     let articles = corpus.index.sources.get(source)?;
     articles.iter().find_map(|&i| {
         let a = &corpus.articles[i];
-        a.doc
+        if !a.summary.anchors.iter().any(|x| x.value == anchor) {
+            return None;
+        }
+        a.doc()
             .spans
             .iter()
             .find(|s| s.anchors.iter().any(|x| x.value == anchor))
-            .map(|s| (i, s.text.as_str()))
+            .map(|s| (i, s.text.clone()))
     })
 }
 
@@ -163,7 +167,8 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
 
 fn source_card(corpus: &Corpus, id: &str) -> Option<String> {
     let &i = corpus.index.sources.get(id)?.first()?;
-    let fm = corpus.articles[i].doc.front_matter.as_ref();
+    let doc = corpus.articles[i].doc();
+    let fm = doc.front_matter.as_ref();
     let mut out = format!(
         "**{}**  \n{} · {} · `{id}`\n",
         article_label(corpus, i),
@@ -274,7 +279,7 @@ fn statement_card(corpus: &Corpus, sp: &crate::syntax::Span) -> String {
 
 fn date_card(corpus: &Corpus, i: usize, span: usize) -> String {
     let a = &corpus.articles[i];
-    let sp = &a.doc.spans[span];
+    let sp = &a.doc().spans[span];
     let Some(when) = sp.property("when").filter(|w| !w.value.is_empty()) else {
         return format!("**{}** · not resolved: add `when=`", sp.text.trim());
     };

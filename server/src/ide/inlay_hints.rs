@@ -15,7 +15,7 @@ pub fn inlay_hints(corpus: &Corpus, i: usize) -> Vec<InlayHint> {
     let Some(a) = corpus.articles.get(i) else {
         return Vec::new();
     };
-    a.doc
+    a.doc()
         .spans
         .iter()
         .filter(|s| s.kind() == Some("date"))

@@ -149,8 +149,8 @@ fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
         });
     }
     // Inside span text: the innermost span decides.
-    let (index, span) = a
-        .doc
+    let doc = a.doc();
+    let (index, span) = doc
         .spans
         .iter()
         .enumerate()

@@ -21,7 +21,7 @@ pub fn semantic_tokens(corpus: &Corpus, i: usize) -> Vec<(TextRange, TokenKind)>
         return Vec::new();
     };
     let mut out = Vec::new();
-    for s in &a.doc.spans {
+    for s in &a.doc().spans {
         // `@`, `.` and `#` belong to their token.
         out.extend(
             s.entities
@@ -45,7 +45,7 @@ pub fn semantic_tokens(corpus: &Corpus, i: usize) -> Vec<(TextRange, TokenKind)>
         );
     }
     out.extend(
-        a.doc
+        a.doc()
             .critics
             .iter()
             .filter_map(|c| c.replacement.clone())

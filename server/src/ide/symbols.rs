@@ -39,7 +39,7 @@ pub fn document_symbols(corpus: &Corpus, i: usize) -> Vec<Symbol> {
     let Some(a) = corpus.articles.get(i) else {
         return Vec::new();
     };
-    a.doc
+    a.doc()
         .spans
         .iter()
         .filter_map(|s| {

@@ -4,9 +4,12 @@
 use crate::checks::FileRef;
 use crate::corpus::Corpus;
 
-/// The corpus, the file holding `$0`, and the cursor's byte offset.
+/// The corpus, the file holding `$0`, and the cursor's byte offset. As in
+/// the language server, only the file with the cursor (the open one) keeps
+/// its parsed document: every feature must work from the others' summaries
+/// (or parse them again).
 pub(crate) fn fixture(text: &str) -> (Corpus, FileRef, usize) {
-    let corpus = crate::checks::test_support::corpus(&text.replace("$0", ""));
+    let mut corpus = crate::checks::test_support::corpus(&text.replace("$0", ""));
     // Find the file and offset of the marker by re-reading the fixture.
     let mut current = "/a.news".to_string();
     let mut offset_in_file = 0;
@@ -31,6 +34,11 @@ pub(crate) fn fixture(text: &str) -> (Corpus, FileRef, usize) {
     } else {
         FileRef::Config
     };
+    for (i, a) in corpus.articles.iter_mut().enumerate() {
+        if file != FileRef::Article(i) {
+            a.compact();
+        }
+    }
     (corpus, file, offset)
 }
 

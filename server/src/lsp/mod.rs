@@ -360,6 +360,21 @@ impl State {
             }
         };
         self.corpora[index].set_text(path, text, &overlay);
+        self.compact_closed();
+    }
+
+    /// Drops the parsed documents of files that are not open (their
+    /// summaries and findings stay): most of a corpus's memory.
+    fn compact_closed(&mut self) {
+        use rayon::prelude::*;
+        let open = &self.open;
+        for corpus in &mut self.corpora {
+            corpus
+                .articles
+                .par_iter_mut()
+                .filter(|a| a.has_doc() && !open.contains_key(&a.path))
+                .for_each(|a| a.compact());
+        }
     }
 
     /// The rope of a file: the editor's buffer, else built from the text.
@@ -773,6 +788,7 @@ impl LanguageServer for Backend {
                 for (p, t) in overlay {
                     s.set_text(&p, t);
                 }
+                s.compact_closed();
             }
             indexing.send_replace(Indexing::Done);
             if let Some(p) = progress {
