@@ -67,6 +67,8 @@ pub struct Corpus {
     /// The cross-document findings, updated group by group as articles
     /// change (see `checks::cross`).
     pub cross: std::sync::Mutex<crate::checks::cross::Cross>,
+    /// Loaded with [`Corpus::load_summaries`] (reloads keep to it).
+    pub summaries_only: bool,
 }
 
 /// Which articles define or use each id.
@@ -380,6 +382,18 @@ impl Corpus {
     /// extension, plus `extra` files named explicitly (read as plain text when
     /// their extension is not a configured one).
     pub fn load(root: &Path, extra: &[PathBuf]) -> Corpus {
+        Corpus::load_keeping(root, extra, true)
+    }
+
+    /// Loads the corpus keeping summaries and findings only (the language
+    /// server's way): each article is checked and its parsed document
+    /// dropped as soon as it is read, so a large corpus never holds all its
+    /// documents at once.
+    pub fn load_summaries(root: &Path) -> Corpus {
+        Corpus::load_keeping(root, &[], false)
+    }
+
+    fn load_keeping(root: &Path, extra: &[PathBuf], documents: bool) -> Corpus {
         let config_path = root.join(CONFIG_FILE);
         let mut errors = Vec::new();
         let config_text = if config_path.is_file() {
@@ -393,7 +407,7 @@ impl Corpus {
         } else {
             None
         };
-        let mut corpus = Corpus::load_with_config(root, extra, config_text);
+        let mut corpus = Corpus::load_inner(root, extra, config_text, documents);
         corpus.load_errors.extend(errors);
         corpus
     }
@@ -401,8 +415,18 @@ impl Corpus {
     /// Loads the corpus with the given `newsmark.toml` text (the editor's,
     /// maybe unsaved) in place of the file on disk.
     pub fn load_with_config(root: &Path, extra: &[PathBuf], config_text: Option<String>) -> Corpus {
+        Corpus::load_inner(root, extra, config_text, true)
+    }
+
+    fn load_inner(
+        root: &Path,
+        extra: &[PathBuf],
+        config_text: Option<String>,
+        documents: bool,
+    ) -> Corpus {
         let mut corpus = Corpus {
             root: root.to_path_buf(),
+            summaries_only: !documents,
             ..Corpus::default()
         };
         if let Some(text) = config_text {
@@ -438,7 +462,15 @@ impl Corpus {
         }
         let results: Vec<Result<Article, LoadError>> = paths
             .into_par_iter()
-            .map(|(path, plain)| read_text(&path).map(|text| article(path, text, plain)))
+            .map(|(path, plain)| {
+                read_text(&path).map(|text| {
+                    let mut a = article(path, text, plain);
+                    if !documents {
+                        a.compact();
+                    }
+                    a
+                })
+            })
             .collect();
         for r in results {
             match r {
@@ -556,7 +588,7 @@ impl Corpus {
                 // exclude, registry may have changed), then put the editor's
                 // unsaved texts back on top.
                 let root = self.root.clone();
-                let mut fresh = Corpus::load_with_config(&root, &[], Some(text));
+                let mut fresh = Corpus::load_inner(&root, &[], Some(text), !self.summaries_only);
                 for (p, t) in overlay {
                     if p != path && fresh.owns(p) {
                         fresh.set_text(p, t.clone(), &[]);
