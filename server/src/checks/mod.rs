@@ -83,7 +83,7 @@ pub enum FileRef {
 }
 
 /// A text edit that resolves a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fix {
     pub title: String,
     pub range: TextRange,
@@ -92,7 +92,7 @@ pub struct Fix {
     pub safe: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub file: FileRef,
     pub range: TextRange,

@@ -33,7 +33,7 @@ pub struct Article {
     /// The parsed document; `None` once [`Article::compact`] dropped it
     /// (the language server keeps documents for open files only: they are
     /// half of a corpus's memory).
-    doc: Option<Document>,
+    doc: Option<Box<Document>>,
     pub summary: Summary,
     /// Read as plain scraped text (no markup), e.g. a `.txt` named on the
     /// command line.
@@ -93,6 +93,22 @@ pub struct Index {
     pub shingles: HashMap<u64, Vec<(usize, usize, u64)>>,
 }
 
+/// What an article adds to the index besides its ids: its cross-document
+/// groups and its quotes' shingles.
+struct Prepared {
+    keys: Vec<crate::checks::cross::Key>,
+    shingles: Vec<(u64, usize, u64)>,
+}
+
+impl Prepared {
+    fn of(a: &Article) -> Prepared {
+        Prepared {
+            keys: crate::checks::cross::keys(&a.summary),
+            shingles: crate::checks::unlinked_quote::quote_shingles(&a.summary),
+        }
+    }
+}
+
 /// Inserts `v` into an ascending, duplicate-free list.
 fn insert_sorted<T: Ord>(list: &mut Vec<T>, v: T) {
     if let Err(at) = list.binary_search(&v) {
@@ -114,15 +130,22 @@ fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut HashMap<K, Vec<T>>, 
 
 impl Index {
     pub fn build(articles: &[Article]) -> Index {
+        // The groups and shingles of each article are worked out in
+        // parallel; only the inserts are serial.
+        let prepared: Vec<Prepared> = articles.par_iter().map(Prepared::of).collect();
         let mut index = Index::default();
-        for (i, a) in articles.iter().enumerate() {
-            index.add(i, a);
+        for (i, (a, p)) in articles.iter().zip(prepared).enumerate() {
+            index.insert(i, a, p);
         }
         index
     }
 
     /// Adds article `i` (after an edit: its new summary).
     pub fn add(&mut self, i: usize, a: &Article) {
+        self.insert(i, a, Prepared::of(a));
+    }
+
+    fn insert(&mut self, i: usize, a: &Article, p: Prepared) {
         self.by_path.insert(a.path.clone(), i);
         insert_sorted(self.sources.entry(a.summary.id.clone()).or_default(), i);
         for (j, r) in a.summary.refs.iter().enumerate() {
@@ -131,10 +154,10 @@ impl Index {
         for c in &a.summary.claim_refs {
             insert_sorted(self.claim_uses.entry(c.value.clone()).or_default(), i);
         }
-        for key in crate::checks::cross::keys(&a.summary) {
+        for key in p.keys {
             insert_sorted(self.groups.entry(key).or_default(), i);
         }
-        for (hash, s, tag) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
+        for (hash, s, tag) in p.shingles {
             insert_sorted(self.shingles.entry(hash).or_default(), (i, s, tag));
         }
     }
@@ -252,7 +275,7 @@ pub fn article(path: PathBuf, text: String, plain: bool) -> Article {
     Article {
         path,
         text,
-        doc: Some(doc),
+        doc: Some(Box::new(doc)),
         summary,
         plain,
         local: std::sync::OnceLock::new(),
@@ -264,7 +287,7 @@ impl Article {
     /// text (about 30 µs for a news article).
     pub fn doc(&self) -> std::borrow::Cow<'_, Document> {
         match &self.doc {
-            Some(doc) => std::borrow::Cow::Borrowed(doc),
+            Some(doc) => std::borrow::Cow::Borrowed(&**doc),
             None if self.plain => std::borrow::Cow::Owned(syntax::parse_plain(&self.text)),
             None => std::borrow::Cow::Owned(syntax::parse(&self.text)),
         }
@@ -294,7 +317,7 @@ pub fn article_from_tree(path: PathBuf, text: String, tree: &tree_sitter::Tree) 
     Article {
         path,
         text,
-        doc: Some(doc),
+        doc: Some(Box::new(doc)),
         summary,
         plain: false,
         local: std::sync::OnceLock::new(),

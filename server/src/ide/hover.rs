@@ -124,12 +124,17 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
         sources.len(),
         if sources.len() == 1 { "" } else { "s" }
     ));
-    let quotes: Vec<(usize, &str)> = corpus
-        .articles
+    // Only articles where the id is a speaker (`by=`) can credit it.
+    let speaking: BTreeSet<usize> = uses
         .iter()
-        .enumerate()
-        .flat_map(|(i, a)| {
-            a.summary
+        .filter(|(i, j)| corpus.articles[*i].summary.refs[*j].role == RefRole::Speaker)
+        .map(|(i, _)| *i)
+        .collect();
+    let quotes: Vec<(usize, &str)> = speaking
+        .into_iter()
+        .flat_map(|i| {
+            corpus.articles[i]
+                .summary
                 .statements
                 .iter()
                 .filter(|s| s.by.as_deref().map(|b| b.trim_start_matches('@')) == Some(id))

@@ -76,6 +76,11 @@ fn fuzzy(query: &str, name: &str) -> bool {
         .all(|q| chars.any(|c| c == q))
 }
 
+/// At most this many workspace symbols are returned (as rust-analyzer's
+/// `workspace.symbol.search.limit`): a short query matches thousands of
+/// articles in a large corpus, and no one reads past the first screens.
+pub const WORKSPACE_SYMBOL_LIMIT: usize = 256;
+
 pub fn workspace_symbols(corpus: &Corpus, query: &str) -> Vec<(Symbol, Location)> {
     let mut out = Vec::new();
     for e in corpus.registry.entities.values() {
@@ -114,6 +119,9 @@ pub fn workspace_symbols(corpus: &Corpus, query: &str) -> Vec<(Symbol, Location)
         }
     }
     for (i, a) in corpus.articles.iter().enumerate() {
+        if out.len() >= WORKSPACE_SYMBOL_LIMIT {
+            break;
+        }
         let label = article_label(corpus, i);
         if fuzzy(query, &format!("{} {label}", a.summary.id)) {
             let range = a.summary.id_range.clone().unwrap_or(0..0);
@@ -132,6 +140,7 @@ pub fn workspace_symbols(corpus: &Corpus, query: &str) -> Vec<(Symbol, Location)
             ));
         }
     }
+    out.truncate(WORKSPACE_SYMBOL_LIMIT);
     out
 }
 
@@ -156,6 +165,22 @@ mod tests {
             Date Tuesday Some("2022-11-08")
             Quantity 300,000 Some("300000")"#]]
         .assert_eq(&out.join("\n"));
+    }
+
+    #[test]
+    fn workspace_symbols_stop_at_the_limit() {
+        let fixture: String = (0..300)
+            .map(|i| format!("//- /story-{i:03}.news\nText {i}.\n"))
+            .collect();
+        let c = corpus(&fixture);
+        let found = workspace_symbols(&c, "story");
+        assert_eq!(found.len(), super::WORKSPACE_SYMBOL_LIMIT);
+        // Past the limit of a broad query, a precise one still finds it.
+        assert!(
+            workspace_symbols(&c, "story-299")
+                .iter()
+                .any(|(s, _)| s.name == "story-299")
+        );
     }
 
     #[test]

@@ -240,8 +240,10 @@ struct State {
     open: HashMap<PathBuf, Open>,
     /// Files that have diagnostics published (to clear them when fixed).
     published: HashSet<PathBuf>,
-    /// Latest findings per file, for code actions and pull diagnostics.
-    findings: HashMap<PathBuf, Vec<checks::Diagnostic>>,
+    /// A digest of the findings last published for each file (to send a
+    /// file again only when they changed; the findings themselves stay in
+    /// the corpus).
+    findings: HashMap<PathBuf, u64>,
     /// Bumped on every change; a scheduled check runs only if still current.
     generation: u64,
     debounce: Duration,
@@ -405,9 +407,22 @@ impl State {
         Ok((ci, file, rope))
     }
 
+    /// A rope to convert offsets up to `upto` in a file: the editor's
+    /// buffer, else built from the text up to the end of `upto`'s line
+    /// (positions before it depend on nothing after it), so that results in
+    /// many closed files do not each cost a whole-file rope.
+    fn rope_upto(&self, path: &Path, text: &str, upto: usize) -> Rope {
+        if let Some(o) = self.open.get(path) {
+            return o.rope.clone();
+        }
+        let end = upto.min(text.len());
+        let end = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+        Rope::from_str(text.get(..end).unwrap_or(text))
+    }
+
     fn location(&self, ci: usize, loc: &crate::ide::Location) -> Option<Location> {
         let (path, text) = self.corpora[ci].file_text(loc.file)?;
-        let rope = self.rope(path, text);
+        let rope = self.rope_upto(path, text, loc.range.end);
         Some(Location::new(
             uri_of(path)?,
             position::range_to_proto(&rope, &loc.range, self.encoding),
@@ -457,7 +472,16 @@ impl State {
                 // Unchanged findings are not sent again, unless an open
                 // document has a new version to report them for.
                 let version = self.open.get(path).map(|o| o.version);
-                let same = self.findings.get(path).map(Vec::as_slice).unwrap_or(&[]) == list;
+                let digest = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::hash::DefaultHasher::new();
+                    list.hash(&mut h);
+                    h.finish()
+                };
+                let same = match self.findings.get(path) {
+                    Some(d) => *d == digest,
+                    None => list.is_empty(),
+                };
                 if same
                     && self.published.contains(path) != list.is_empty()
                     && self.sent_versions.get(path) == version.as_ref()
@@ -467,10 +491,8 @@ impl State {
                 if let Some(v) = version {
                     self.sent_versions.insert(path.to_path_buf(), v);
                 }
-                let rope = match self.open.get(path) {
-                    Some(o) => o.rope.clone(),
-                    None => Rope::from_str(text),
-                };
+                let last = list.iter().map(|d| d.range.end).max().unwrap_or(0);
+                let rope = self.rope_upto(path, text, last);
                 let diags = list
                     .iter()
                     .filter_map(|d| convert::diagnostic(&rope, d, self.encoding, path))
@@ -481,7 +503,7 @@ impl State {
                     self.findings.remove(path);
                 } else {
                     self.published.insert(path.to_path_buf());
-                    self.findings.insert(path.to_path_buf(), list);
+                    self.findings.insert(path.to_path_buf(), digest);
                 }
                 out.push((uri, diags, version));
             }
@@ -1141,15 +1163,10 @@ impl LanguageServer for Backend {
             let rope = s.rope(&path, text);
             let start = from_proto(&rope, params.range.start, s.encoding);
             let end = from_proto(&rope, params.range.end, s.encoding);
-            let findings = s.findings.get(&path).map(Vec::as_slice).unwrap_or(&[]);
-            let actions = convert::code_actions(
-                &s.corpora[ci],
-                file,
-                &rope,
-                s.encoding,
-                findings,
-                start..end,
-            );
+            let corpus = &s.corpora[ci];
+            let findings = checks::file_findings(corpus, &corpus.cross(), file);
+            let actions =
+                convert::code_actions(corpus, file, &rope, s.encoding, &findings, start..end);
             Ok(Some(actions))
         })
     }
@@ -1276,11 +1293,8 @@ impl LanguageServer for Backend {
             let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
             let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
             let rope = s.rope(&path, text);
-            let items = s
-                .findings
-                .get(&path)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
+            let corpus = &s.corpora[ci];
+            let items = checks::file_findings(corpus, &corpus.cross(), file)
                 .iter()
                 .filter_map(|d| convert::diagnostic(&rope, d, s.encoding, &path))
                 .collect();
