@@ -6,10 +6,15 @@ pub mod config;
 pub mod registry;
 pub mod summary;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+// The index is hashed millions of times while a large corpus loads, so it
+// uses rustc's fast hash rather than SipHash. It does not resist crafted
+// collisions: a corpus written to collide could slow indexing down, nothing
+// worse (no input reaches memory unsafety or code through it).
+use rustc_hash::FxHashMap;
 
 pub use config::{CONFIG_FILE, Config, ConfigProblem};
 pub use registry::{ClaimDef, Entity, Registry};
@@ -75,22 +80,22 @@ pub struct Corpus {
 #[derive(Debug, Default)]
 pub struct Index {
     /// Source id to the articles that declare it.
-    pub sources: HashMap<String, Vec<usize>>,
+    pub sources: FxHashMap<String, Vec<usize>>,
     /// Entity id to its uses `(article, position in summary.refs)`.
-    pub entity_uses: HashMap<String, Vec<(usize, usize)>>,
+    pub entity_uses: FxHashMap<String, Vec<(usize, usize)>>,
     /// Claim or fact name to the articles that use it.
-    pub claim_uses: HashMap<String, Vec<usize>>,
+    pub claim_uses: FxHashMap<String, Vec<usize>>,
     /// Article path to its position (file lookups are per request and per
     /// published file, so they must not scan the corpus).
-    pub by_path: HashMap<PathBuf, usize>,
+    pub by_path: FxHashMap<PathBuf, usize>,
     /// The articles in each cross-document group (a claim, an event, a fact,
     /// a source id, an entity id), ascending: what a group's findings are
     /// computed from (see `checks::cross`).
-    pub groups: HashMap<crate::checks::cross::Key, Vec<usize>>,
+    pub groups: FxHashMap<crate::checks::cross::Key, Vec<usize>>,
     /// Word 3-gram (hashed) of every quote long enough for `unlinked-quote`
     /// to the quotes holding it, `(article, statement)`, ascending.
     /// Entries are `(article, statement, claim tag)`.
-    pub shingles: HashMap<u64, Vec<(usize, usize, u64)>>,
+    pub shingles: FxHashMap<u64, Vec<(usize, usize, u64)>>,
 }
 
 /// What an article adds to the index besides its ids: its cross-document
@@ -116,8 +121,18 @@ fn insert_sorted<T: Ord>(list: &mut Vec<T>, v: T) {
     }
 }
 
+/// Inserts `v` into the list of `key`, copying the key only when it is new.
+fn insert_at<T: Ord>(map: &mut FxHashMap<String, Vec<T>>, key: &str, v: T) {
+    match map.get_mut(key) {
+        Some(list) => insert_sorted(list, v),
+        None => {
+            map.insert(key.to_string(), vec![v]);
+        }
+    }
+}
+
 /// Removes `v` from an ascending list, and the list from `map` once empty.
-fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut HashMap<K, Vec<T>>, key: &K, v: &T) {
+fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut FxHashMap<K, Vec<T>>, key: &K, v: &T) {
     if let Some(list) = map.get_mut(key) {
         if let Ok(at) = list.binary_search(v) {
             list.remove(at);
@@ -147,12 +162,12 @@ impl Index {
 
     fn insert(&mut self, i: usize, a: &Article, p: Prepared) {
         self.by_path.insert(a.path.clone(), i);
-        insert_sorted(self.sources.entry(a.summary.id.clone()).or_default(), i);
+        insert_at(&mut self.sources, &a.summary.id, i);
         for (j, r) in a.summary.refs.iter().enumerate() {
-            insert_sorted(self.entity_uses.entry(r.id.clone()).or_default(), (i, j));
+            insert_at(&mut self.entity_uses, &r.id, (i, j));
         }
         for c in &a.summary.claim_refs {
-            insert_sorted(self.claim_uses.entry(c.value.clone()).or_default(), i);
+            insert_at(&mut self.claim_uses, &c.value, i);
         }
         for key in p.keys {
             insert_sorted(self.groups.entry(key).or_default(), i);
