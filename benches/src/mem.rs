@@ -51,7 +51,7 @@ pub fn run(corpus: &Path) -> ExitCode {
     // As the language server holds it: summaries, texts, per-article
     // findings, index; then the cross-document findings.
     let t = std::time::Instant::now();
-    let mut c = Corpus::load_summaries(corpus);
+    let mut c = Corpus::load_summaries(corpus, &[]);
     let load_time = t.elapsed();
     let loaded = live();
     let n = c.articles.len().max(1);

@@ -427,8 +427,8 @@ impl Corpus {
     /// server's way): each article is checked and its parsed document
     /// dropped as soon as it is read, so a large corpus never holds all its
     /// documents at once.
-    pub fn load_summaries(root: &Path) -> Corpus {
-        Corpus::load_keeping(root, &[], false)
+    pub fn load_summaries(root: &Path, extra: &[PathBuf]) -> Corpus {
+        Corpus::load_keeping(root, extra, false)
     }
 
     fn load_keeping(root: &Path, extra: &[PathBuf], documents: bool) -> Corpus {

@@ -357,7 +357,7 @@ impl State {
             None => {
                 // A file outside every workspace folder: its own corpus.
                 let root = find_root(path);
-                self.corpora.push(Corpus::load_summaries(&root));
+                self.corpora.push(Corpus::load_summaries(&root, &[]));
                 self.corpora.len() - 1
             }
         };
@@ -799,7 +799,7 @@ impl LanguageServer for Backend {
                     // Per-article findings now, in parallel; then only
                     // summaries stay (open files get their documents back
                     // from the editor's text below).
-                    .map(|r| Corpus::load_summaries(&r))
+                    .map(|r| Corpus::load_summaries(&r, &[]))
                     .collect::<Vec<_>>()
             })
             .await
@@ -963,7 +963,7 @@ impl LanguageServer for Backend {
         let loaded = tokio::task::spawn_blocking(move || {
             added
                 .iter()
-                .map(|r| Corpus::load_summaries(&find_root(r)))
+                .map(|r| Corpus::load_summaries(&find_root(r), &[]))
                 .collect::<Vec<_>>()
         })
         .await
