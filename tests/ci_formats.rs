@@ -139,4 +139,14 @@ fn changed_since_reports_only_changed_files_but_resolves_everything() {
     let out = newsmark(&["check", "--changed-since", "no-such-rev", "."], p);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-rev"));
+    // A revision that looks like an option is refused before git sees it
+    // (`--output=FILE` would make git write a file).
+    let out = newsmark(&["check", "--changed-since=--output=pwned", "."], p);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot start with `-`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!p.join("pwned").exists());
 }

@@ -140,57 +140,51 @@ const PHRASES: &[&str] = &[
     "tomorrow",
 ];
 
+/// Every phrase and weekday name, for one pass over the text (Aho-Corasick,
+/// leftmost-longest, ASCII case-insensitive): trying each of them at every
+/// word start was a tenth of `newsmark check`'s time.
+static FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    let names = PHRASES
+        .iter()
+        .copied()
+        .chain(WEEKDAYS.iter().map(|(n, _)| *n));
+    // Building from a fixed list of short ASCII patterns cannot fail.
+    #[allow(clippy::expect_used)]
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(names)
+        .expect("a fixed list of phrases builds")
+});
+
 /// Finds weekday names and relative phrases in `text`, resolved against
 /// `published` where the resolution is unambiguous.
 pub fn find_relative(text: &str, published: Option<Date>) -> Vec<Relative> {
-    let lower = text.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let mut out = Vec::new();
+    let bytes = text.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphabetic() || (i > 0 && is_word(bytes[i - 1])) {
-            i += 1;
+    let mut out = Vec::new();
+    for m in FINDER.find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        // Whole words only.
+        if (start > 0 && is_word(bytes[start - 1])) || bytes.get(end).is_some_and(|b| is_word(*b)) {
             continue;
         }
-        let rest = &lower[i..];
-        let mut matched = None;
-        for p in PHRASES {
-            if rest.starts_with(p) && !rest.as_bytes().get(p.len()).is_some_and(|b| is_word(*b)) {
-                matched = Some((p.len(), resolve_phrase(p, published)));
-                break;
-            }
-        }
-        if matched.is_none() {
-            for (name, w) in WEEKDAYS {
-                if rest.starts_with(name)
-                    && !rest.as_bytes().get(name.len()).is_some_and(|b| is_word(*b))
-                {
-                    // Only capitalised weekday names are dates.
-                    if text.as_bytes()[i].is_ascii_uppercase() {
-                        matched = Some((
-                            name.len(),
-                            published.map(|p| last_weekday(p, w).to_string()),
-                        ));
-                    }
-                    break;
-                }
-            }
-        }
-        match matched {
-            Some((len, resolved)) => {
-                out.push(Relative {
-                    range: i..i + len,
-                    resolved,
-                });
-                i += len;
-            }
+        let n = m.pattern().as_usize();
+        let resolved = match PHRASES.get(n) {
+            Some(p) => resolve_phrase(p, published),
             None => {
-                while i < bytes.len() && is_word(bytes[i]) {
-                    i += 1;
+                // Only capitalised weekday names are dates.
+                if !bytes[start].is_ascii_uppercase() {
+                    continue;
                 }
+                let (_, w) = WEEKDAYS[n - PHRASES.len()];
+                published.map(|p| last_weekday(p, w).to_string())
             }
-        }
+        };
+        out.push(Relative {
+            range: start..end,
+            resolved,
+        });
     }
     out
 }

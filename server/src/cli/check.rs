@@ -76,6 +76,11 @@ pub fn changed_since(dir: &Path, rev: &str) -> Result<std::collections::HashSet<
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
+    // A revision is never an option: `--output=FILE` would make git write a
+    // file.
+    if rev.starts_with('-') {
+        return Err("a revision cannot start with `-`".into());
+    }
     let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
     let mut files = std::collections::HashSet::new();
     let diff = git(&["diff", "--name-only", "--no-renames", rev, "--"])?;
