@@ -146,12 +146,41 @@ fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut FxHashMap<K, Vec<T>>
 impl Index {
     pub fn build(articles: &[Article]) -> Index {
         // The groups and shingles of each article are worked out in
-        // parallel; only the inserts are serial.
-        let prepared: Vec<Prepared> = articles.par_iter().map(Prepared::of).collect();
-        let mut index = Index::default();
-        for (i, (a, p)) in articles.iter().zip(prepared).enumerate() {
-            index.insert(i, a, p);
-        }
+        // parallel; then the maps are filled, the shingle map (the largest)
+        // beside all the others, as the maps are independent.
+        let (keys, shingles): (Vec<_>, Vec<_>) = articles
+            .par_iter()
+            .map(|a| {
+                let p = Prepared::of(a);
+                (p.keys, p.shingles)
+            })
+            .unzip();
+        let (mut index, shingles) = rayon::join(
+            || {
+                let mut index = Index::default();
+                for (i, (a, keys)) in articles.iter().zip(keys).enumerate() {
+                    index.insert(
+                        i,
+                        a,
+                        Prepared {
+                            keys,
+                            shingles: Vec::new(),
+                        },
+                    );
+                }
+                index
+            },
+            || {
+                let mut map: FxHashMap<u64, Vec<(usize, usize, u64)>> = FxHashMap::default();
+                for (i, list) in shingles.into_iter().enumerate() {
+                    for (hash, s, tag) in list {
+                        insert_sorted(map.entry(hash).or_default(), (i, s, tag));
+                    }
+                }
+                map
+            },
+        );
+        index.shingles = shingles;
         index
     }
 
