@@ -68,10 +68,11 @@ pub fn fixed_text(
     // The invariant that makes a fix safe: the article text is the same
     // before and after (syntax fixes turn an error into text), and a file
     // without syntax errors gets none.
+    let original = article.doc();
     let keeps = |text: &str| {
         let after = syntax::parse(text);
-        after.plain.text == article.doc().plain.text
-            && (after.errors.is_empty() || !article.doc().errors.is_empty())
+        after.plain.text == original.plain.text
+            && (after.errors.is_empty() || !original.errors.is_empty())
     };
     let apply = |text: &mut String, floor: &mut usize, f: &crate::checks::Fix| {
         if f.range.end > *floor || f.range.end > text.len() {

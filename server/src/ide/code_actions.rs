@@ -89,20 +89,25 @@ fn occurrences(corpus: &Corpus, i: usize, name: &str) -> Vec<TextRange> {
     }
     let text = &a.text;
     let bytes = text.as_bytes();
+    // Most articles do not hold the name: look for it before reading the
+    // document (parsed again for a closed file).
+    if !text.contains(name) {
+        return Vec::new();
+    }
+    let doc = a.doc();
     let mut out = Vec::new();
-    let mut from = a.doc().body_start;
+    let mut from = doc.body_start;
     while let Some(p) = text.get(from..).and_then(|t| t.find(name)) {
         let start = from + p;
         let end = start + name.len();
         from = end;
         let bounded = (start == 0 || !is_word_byte(bytes[start - 1]))
             && (end == bytes.len() || !is_word_byte(bytes[end]));
-        let in_mention = a
-            .doc()
+        let in_mention = doc
             .spans_at(start)
             .any(|s| !s.entities.is_empty() || start < s.content.start || end > s.content.end);
-        let plain = a.doc().plain.slice_of_source(start..end) == name;
-        if bounded && !in_mention && plain && !a.doc().overlaps_critic(&(start..end)) {
+        let plain = doc.plain.slice_of_source(start..end) == name;
+        if bounded && !in_mention && plain && !doc.overlaps_critic(&(start..end)) {
             out.push(start..end);
         }
     }
