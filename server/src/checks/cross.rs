@@ -164,15 +164,7 @@ impl Cross {
     /// Brings the findings up to date with `corpus`.
     pub fn refresh(&mut self, corpus: &Corpus) -> Changed {
         if !self.fresh {
-            let keys = all_keys(corpus);
-            let results: Vec<(Key, Vec<Diagnostic>)> = keys
-                .into_par_iter()
-                .map(|k| {
-                    let found = compute(corpus, &k);
-                    (k, found)
-                })
-                .collect();
-            self.computed += results.len() as u64;
+            let results = self.compute_all(corpus, all_keys(corpus));
             self.by_key.clear();
             self.by_file.clear();
             for (k, found) in results {
@@ -185,15 +177,7 @@ impl Cross {
         }
         let mut files: HashSet<FileRef> = std::mem::take(&mut self.touched);
         let dirty: Vec<Key> = self.dirty.drain().collect();
-        let results: Vec<(Key, Vec<Diagnostic>)> = dirty
-            .into_par_iter()
-            .map(|k| {
-                let found = compute(corpus, &k);
-                (k, found)
-            })
-            .collect();
-        self.computed += results.len() as u64;
-        for (k, found) in results {
+        for (k, found) in self.compute_all(corpus, dirty) {
             if let Some(old) = self.by_key.remove(&k) {
                 for d in &old {
                     files.insert(d.file);
@@ -208,6 +192,17 @@ impl Cross {
         let mut files: Vec<FileRef> = files.into_iter().collect();
         files.sort_unstable();
         Changed::Files(files)
+    }
+
+    /// Computes `keys` in parallel, counting them.
+    fn compute_all(&mut self, corpus: &Corpus, keys: Vec<Key>) -> Vec<(Key, Vec<Diagnostic>)> {
+        self.computed += keys.len() as u64;
+        keys.into_par_iter()
+            .map(|k| {
+                let found = compute(corpus, &k);
+                (k, found)
+            })
+            .collect()
     }
 
     fn insert(&mut self, k: Key, found: Vec<Diagnostic>) {
