@@ -539,6 +539,7 @@ impl Corpus {
                 })
             })
             .collect();
+        corpus.articles.reserve_exact(results.len());
         for r in results {
             match r {
                 Ok(a) => corpus.articles.push(a),
