@@ -921,6 +921,48 @@ fn lsp_bad_params_and_unopened_documents_get_answers_not_crashes() {
 }
 
 #[test]
+fn lsp_pull_diagnostics_still_publish_the_other_files_an_edit_affects() {
+    // With a long debounce only the pull request brings findings up to
+    // date; what it finds in other files must still be pushed to them.
+    let dir = tempdir();
+    let root = dir.path().canonicalize().expect("canonical");
+    let quote = "[“we will not export them”]{.quote by=@x claim=c}";
+    write(
+        &root.join("a.news"),
+        &format!("+++\npublished = 2022-01-01\n+++\n{quote}\n"),
+    );
+    let b = root.join("b.news");
+    write(&b, &format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"));
+    let (a_uri, b_uri) = (lsp_client::uri(&root.join("a.news")), lsp_client::uri(&b));
+    let mut c = lsp_client::Client::start(&root);
+    c.initialize_with(&root, false, json!({"debounceMs": 600_000}));
+    let text = format!("+++\npublished = 2022-01-01\n+++\n{quote}\n");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": a_uri, "languageId": "newsmark", "version": 1, "text": text}}),
+    );
+    let _ = diagnostics(&mut c, &a_uri);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": a_uri, "version": 2}, "contentChanges": [
+            {"text": text.replace("will not", "shall never")}]}),
+    );
+    let _ = diagnostics(&mut c, &a_uri);
+    assert!(
+        c.wait_notification(Duration::from_secs(10), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == b_uri
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "quote-drift"))
+        }),
+        "{:?}",
+        c.notifications
+    );
+    assert!(c.shutdown());
+}
+
+#[test]
 fn lsp_requests_during_indexing_wait_for_it() {
     // A corpus large enough that indexing is still running when the first
     // request arrives: the request for a file the index has not reached yet

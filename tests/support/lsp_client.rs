@@ -131,6 +131,11 @@ impl Client {
     /// `initialize` (with the folder `root`, debounce 0, UTF-8 offered when
     /// `utf8`) and `initialized`; returns the `initialize` result.
     pub fn initialize(&mut self, root: &Path, utf8: bool) -> Value {
+        self.initialize_with(root, utf8, json!({"debounceMs": 0}))
+    }
+
+    /// The same with these `initializationOptions`.
+    pub fn initialize_with(&mut self, root: &Path, utf8: bool, options: Value) -> Value {
         let uri = uri(root);
         let encodings = if utf8 {
             json!(["utf-8", "utf-16"])
@@ -144,7 +149,7 @@ impl Client {
                 "rootUri": uri,
                 "workspaceFolders": [{"uri": uri, "name": "corpus"}],
                 "capabilities": {"general": {"positionEncodings": encodings}},
-                "initializationOptions": {"debounceMs": 0},
+                "initializationOptions": options,
             }),
         );
         self.notify("initialized", json!({}));

@@ -1283,12 +1283,16 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         self.settled().await;
-        guard("diagnostic", || {
+        let mut batches = Vec::new();
+        let report = guard("diagnostic", || {
             let uri = params.text_document.uri;
             let mut s = lock(&self.state);
             let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
             s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
-            s.diagnose();
+            // Bringing the findings up to date here consumes what the next
+            // scheduled check would have published for other files: publish
+            // it now instead.
+            batches = s.diagnose();
             let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
             let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
             let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
@@ -1307,7 +1311,16 @@ impl LanguageServer for Backend {
                     },
                 }),
             ))
-        })
+        });
+        if !batches.is_empty() {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                for (uri, diags, version) in batches {
+                    client.publish_diagnostics(uri, diags, version).await;
+                }
+            });
+        }
+        report
     }
 }
 
