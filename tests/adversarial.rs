@@ -929,7 +929,7 @@ fn lsp_pull_diagnostics_still_publish_the_other_files_an_edit_affects() {
     let quote = "[“we will not export them”]{.quote by=@x claim=c}";
     write(
         &root.join("a.news"),
-        &format!("+++\npublished = 2022-01-01\n+++\n{quote}\n"),
+        format!("+++\npublished = 2022-01-01\n+++\n{quote}\n"),
     );
     let b = root.join("b.news");
     write(&b, &format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"));
