@@ -932,7 +932,7 @@ fn lsp_pull_diagnostics_still_publish_the_other_files_an_edit_affects() {
         format!("+++\npublished = 2022-01-01\n+++\n{quote}\n"),
     );
     let b = root.join("b.news");
-    write(&b, &format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"));
+    write(&b, format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"));
     let (a_uri, b_uri) = (lsp_client::uri(&root.join("a.news")), lsp_client::uri(&b));
     let mut c = lsp_client::Client::start(&root);
     c.initialize_with(&root, false, json!({"debounceMs": 600_000}));
