@@ -416,7 +416,12 @@ impl State {
             return o.rope.clone();
         }
         let end = upto.min(text.len());
-        let end = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+        // (An offset inside a character, which no finding has, gets the
+        // whole text rather than a panic.)
+        let end = text
+            .get(end..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |n| end + n + 1);
         Rope::from_str(text.get(..end).unwrap_or(text))
     }
 
