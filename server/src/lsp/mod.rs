@@ -434,6 +434,21 @@ impl State {
         ))
     }
 
+    /// [`State::diagnose`], and if a rule panics (a bug), forget every cached
+    /// finding so that the next check starts from scratch rather than from
+    /// a half-updated cache; the panic still fails this check.
+    fn diagnose_or_reset(&mut self) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.diagnose())) {
+            Ok(out) => out,
+            Err(panic) => {
+                for corpus in &mut self.corpora {
+                    corpus.invalidate_findings();
+                }
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
     /// Brings the findings up to date and returns what to publish: the
     /// files whose findings changed (after an edit, only those the edit can
     /// affect are looked at), open files with a new version, and files that
@@ -596,7 +611,7 @@ impl Backend {
             let work = state.clone();
             let result = tokio::task::spawn_blocking(move || {
                 let mut s = lock(&work);
-                (s.generation == generation).then(|| s.diagnose())
+                (s.generation == generation).then(|| s.diagnose_or_reset())
             })
             .await;
             match result {
@@ -1297,7 +1312,7 @@ impl LanguageServer for Backend {
             // Bringing the findings up to date here consumes what the next
             // scheduled check would have published for other files: publish
             // it now instead.
-            batches = s.diagnose();
+            batches = s.diagnose_or_reset();
             let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
             let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
             let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
