@@ -963,6 +963,56 @@ fn lsp_pull_diagnostics_still_publish_the_other_files_an_edit_affects() {
 }
 
 #[test]
+fn lsp_a_check_that_panics_midway_does_not_leave_stale_findings() {
+    // The first incremental check panics after taking its work (test seam),
+    // as a bug in a rule would. The edit it carried made `b.news` drift from
+    // `a.news`; a later edit elsewhere must still bring that finding, so the
+    // server must not go on from the half-updated cache.
+    let dir = tempdir();
+    let root = dir.path().canonicalize().expect("canonical");
+    let quote = "[“we will not export them”]{.quote by=@x claim=c}";
+    let a_text = format!("+++\npublished = 2022-01-01\n+++\n{quote}\n");
+    write(&root.join("a.news"), &a_text);
+    let b = root.join("b.news");
+    write(&b, format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"));
+    write(&root.join("c.news"), "Unrelated.\n");
+    let a_uri = lsp_client::uri(&root.join("a.news"));
+    let (b_uri, c_uri) = (lsp_client::uri(&b), lsp_client::uri(&root.join("c.news")));
+    let mut c = lsp_client::Client::start_with_env(&root, &[("NEWSMARK_TEST_PANIC_IN", "refresh")]);
+    c.initialize_with(&root, false, json!({"debounceMs": 600_000}));
+    let _ = diagnostics(&mut c, &c_uri);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": a_uri, "languageId": "newsmark", "version": 1,
+            "text": a_text.replace("will not", "shall never")}}),
+    );
+    // This check panics: an internal error, not findings.
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": a_uri}}),
+    );
+    assert!(r.get("error").is_some(), "{r}");
+    // An edit in an unrelated file; its check must also bring b's drift.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": c_uri, "languageId": "newsmark", "version": 1, "text": "Unrelated, still.\n"}}),
+    );
+    let _ = diagnostics(&mut c, &c_uri);
+    assert!(
+        c.wait_notification(Duration::from_secs(10), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == b_uri
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "quote-drift"))
+        }),
+        "{:?}",
+        c.notifications
+    );
+    assert!(c.shutdown());
+}
+
+#[test]
 fn lsp_requests_during_indexing_wait_for_it() {
     // A corpus large enough that indexing is still running when the first
     // request arrives: the request for a file the index has not reached yet

@@ -44,8 +44,14 @@ fn read_message(stdout: &mut BufReader<ChildStdout>) -> Option<Value> {
 impl Client {
     /// Starts `newsmark lsp` in `cwd`.
     pub fn start(cwd: &Path) -> Client {
+        Client::start_with_env(cwd, &[])
+    }
+
+    /// The same with extra environment variables (test seams).
+    pub fn start_with_env(cwd: &Path, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
             .arg("lsp")
+            .envs(env.iter().copied())
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -122,6 +122,18 @@ fn all_keys(corpus: &Corpus) -> Vec<Key> {
     keys
 }
 
+/// Test seam for `tests/adversarial.rs`: with `NEWSMARK_TEST_PANIC_IN=refresh`
+/// the first incremental refresh panics after taking its work, as a bug in a
+/// rule would, to show that the server recovers from it.
+fn test_panic_once() {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if std::env::var_os("NEWSMARK_TEST_PANIC_IN").is_some_and(|v| v == "refresh")
+        && !DONE.swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        panic!("test panic in refresh");
+    }
+}
+
 /// Which files' findings a refresh may have changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changed {
@@ -177,6 +189,7 @@ impl Cross {
         }
         let mut files: HashSet<FileRef> = std::mem::take(&mut self.touched);
         let dirty: Vec<Key> = self.dirty.drain().collect();
+        test_panic_once();
         for (k, found) in self.compute_all(corpus, dirty) {
             if let Some(old) = self.by_key.remove(&k) {
                 for d in &old {
