@@ -920,23 +920,43 @@ fn lsp_bad_params_and_unopened_documents_get_answers_not_crashes() {
     assert!(c.shutdown());
 }
 
+/// Two articles quoting claim `c` in the same words (`a.news` first), and
+/// `a.news`'s text, for the tests where an edit to `a` makes `b` drift.
+fn drift_fixture(root: &Path) -> String {
+    let quote = "[“we will not export them”]{.quote by=@x claim=c}";
+    let a_text = format!("+++\npublished = 2022-01-01\n+++\n{quote}\n");
+    write(&root.join("a.news"), &a_text);
+    write(
+        &root.join("b.news"),
+        format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"),
+    );
+    a_text
+}
+
+/// Waits for a publication of a `quote-drift` finding in `uri`.
+fn drift_published(c: &mut lsp_client::Client, uri: &str) -> bool {
+    c.wait_notification(Duration::from_secs(10), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "quote-drift"))
+    })
+}
+
 #[test]
 fn lsp_pull_diagnostics_still_publish_the_other_files_an_edit_affects() {
     // With a long debounce only the pull request brings findings up to
     // date; what it finds in other files must still be pushed to them.
     let dir = tempdir();
     let root = dir.path().canonicalize().expect("canonical");
-    let quote = "[“we will not export them”]{.quote by=@x claim=c}";
-    write(
-        &root.join("a.news"),
-        format!("+++\npublished = 2022-01-01\n+++\n{quote}\n"),
+    let text = drift_fixture(&root);
+    let (a_uri, b_uri) = (
+        lsp_client::uri(&root.join("a.news")),
+        lsp_client::uri(&root.join("b.news")),
     );
-    let b = root.join("b.news");
-    write(&b, format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"));
-    let (a_uri, b_uri) = (lsp_client::uri(&root.join("a.news")), lsp_client::uri(&b));
     let mut c = lsp_client::Client::start(&root);
     c.initialize_with(&root, false, json!({"debounceMs": 600_000}));
-    let text = format!("+++\npublished = 2022-01-01\n+++\n{quote}\n");
     c.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": a_uri, "languageId": "newsmark", "version": 1, "text": text}}),
@@ -948,17 +968,7 @@ fn lsp_pull_diagnostics_still_publish_the_other_files_an_edit_affects() {
             {"text": text.replace("will not", "shall never")}]}),
     );
     let _ = diagnostics(&mut c, &a_uri);
-    assert!(
-        c.wait_notification(Duration::from_secs(10), |m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == b_uri
-                && m["params"]["diagnostics"]
-                    .as_array()
-                    .is_some_and(|d| d.iter().any(|d| d["code"] == "quote-drift"))
-        }),
-        "{:?}",
-        c.notifications
-    );
+    assert!(drift_published(&mut c, &b_uri), "{:?}", c.notifications);
     assert!(c.shutdown());
 }
 
@@ -970,14 +980,13 @@ fn lsp_a_check_that_panics_midway_does_not_leave_stale_findings() {
     // server must not go on from the half-updated cache.
     let dir = tempdir();
     let root = dir.path().canonicalize().expect("canonical");
-    let quote = "[“we will not export them”]{.quote by=@x claim=c}";
-    let a_text = format!("+++\npublished = 2022-01-01\n+++\n{quote}\n");
-    write(&root.join("a.news"), &a_text);
-    let b = root.join("b.news");
-    write(&b, format!("+++\npublished = 2022-01-02\n+++\n{quote}\n"));
+    let a_text = drift_fixture(&root);
     write(&root.join("c.news"), "Unrelated.\n");
     let a_uri = lsp_client::uri(&root.join("a.news"));
-    let (b_uri, c_uri) = (lsp_client::uri(&b), lsp_client::uri(&root.join("c.news")));
+    let (b_uri, c_uri) = (
+        lsp_client::uri(&root.join("b.news")),
+        lsp_client::uri(&root.join("c.news")),
+    );
     let mut c = lsp_client::Client::start_with_env(&root, &[("NEWSMARK_TEST_PANIC_IN", "refresh")]);
     c.initialize_with(&root, false, json!({"debounceMs": 600_000}));
     let _ = diagnostics(&mut c, &c_uri);
@@ -998,17 +1007,7 @@ fn lsp_a_check_that_panics_midway_does_not_leave_stale_findings() {
         json!({"textDocument": {"uri": c_uri, "languageId": "newsmark", "version": 1, "text": "Unrelated, still.\n"}}),
     );
     let _ = diagnostics(&mut c, &c_uri);
-    assert!(
-        c.wait_notification(Duration::from_secs(10), |m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == b_uri
-                && m["params"]["diagnostics"]
-                    .as_array()
-                    .is_some_and(|d| d.iter().any(|d| d["code"] == "quote-drift"))
-        }),
-        "{:?}",
-        c.notifications
-    );
+    assert!(drift_published(&mut c, &b_uri), "{:?}", c.notifications);
     assert!(c.shutdown());
 }
 
