@@ -2,8 +2,7 @@
 //! in different articles. A month and a day inside it agree; two different
 //! days do not.
 
-use std::collections::BTreeMap;
-
+use super::cross::Key;
 use super::dates::When;
 use super::quote_drift::provenance;
 use super::{Diagnostic, diag};
@@ -23,51 +22,43 @@ fn span_of(w: When) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
 
 /// The dates of `event` that disagree with its first one.
 pub fn check_event(corpus: &Corpus, event: &str) -> Vec<Diagnostic> {
-    // event -> (article, range, when text, parsed)
-    let mut by_event: BTreeMap<&str, Vec<(usize, &crate::corpus::summary::DateUse, When)>> =
-        BTreeMap::new();
-    let group = crate::checks::cross::Key::Event(event.to_string());
-    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
-        let a = &corpus.articles[i];
-        for d in &a.summary.dates {
-            let (Some(e), Some(when)) = (&d.event, &d.when) else {
-                continue;
-            };
-            if e != event {
+    // (article, date, parsed `when=`), in article order.
+    let mut uses: Vec<(usize, &crate::corpus::summary::DateUse, When)> = Vec::new();
+    for &i in corpus.index.group(&Key::Event(event.to_string())) {
+        for d in &corpus.articles[i].summary.dates {
+            if d.event.as_deref() != Some(event) {
                 continue;
             }
-            if let Some(w) = When::parse(&when.value) {
-                by_event.entry(e).or_default().push((i, d, w));
+            if let Some(w) = d.when.as_ref().and_then(|w| When::parse(&w.value)) {
+                uses.push((i, d, w));
             }
         }
     }
     let mut out = Vec::new();
-    for (event, uses) in by_event {
-        let Some((fi, fd, fw)) = uses.first().copied() else {
-            continue;
-        };
-        let Some((f0, f1)) = span_of(fw) else {
-            continue;
-        };
-        for &(i, d, w) in uses.iter().skip(1).filter(|(i, _, _)| *i != fi) {
-            let Some((s0, s1)) = span_of(w) else { continue };
-            let overlap = s0 <= f1 && f0 <= s1;
-            if !overlap {
-                let first_when = fd.when.as_ref().map_or("", |x| x.value.as_str());
-                out.push(
-                    diag(
-                        i,
-                        "date-conflict",
-                        d.range.clone(),
-                        format!(
-                            "`{event}` is dated {} here but {first_when} in {}",
-                            d.when.as_ref().map_or("", |x| x.value.as_str()),
-                            provenance(corpus, fi)
-                        ),
-                    )
-                    .with_help("check which outlet has the date right; correct the `when=` resolution, or the text with a CriticMarkup correction"),
-                );
-            }
+    let Some((fi, fd, fw)) = uses.first().copied() else {
+        return out;
+    };
+    let Some((f0, f1)) = span_of(fw) else {
+        return out;
+    };
+    for &(i, d, w) in uses.iter().skip(1).filter(|(i, _, _)| *i != fi) {
+        let Some((s0, s1)) = span_of(w) else { continue };
+        let overlap = s0 <= f1 && f0 <= s1;
+        if !overlap {
+            let first_when = fd.when.as_ref().map_or("", |x| x.value.as_str());
+            out.push(
+                diag(
+                    i,
+                    "date-conflict",
+                    d.range.clone(),
+                    format!(
+                        "`{event}` is dated {} here but {first_when} in {}",
+                        d.when.as_ref().map_or("", |x| x.value.as_str()),
+                        provenance(corpus, fi)
+                    ),
+                )
+                .with_help("check which outlet has the date right; correct the `when=` resolution, or the text with a CriticMarkup correction"),
+            );
         }
     }
     out

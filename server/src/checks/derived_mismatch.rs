@@ -13,8 +13,10 @@ const SAME_QUOTE: f32 = 0.8;
 /// Articles derived from the source `id` that quote it differently.
 pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let group = crate::checks::cross::Key::Source(id.to_string());
-    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+    for &i in corpus
+        .index
+        .group(&crate::checks::cross::Key::Source(id.to_string()))
+    {
         let a = &corpus.articles[i];
         for src in a
             .summary

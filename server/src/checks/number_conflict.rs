@@ -1,8 +1,7 @@
 //! `number-conflict`: the same `fact=` quantity given different values in
 //! different articles.
 
-use std::collections::BTreeMap;
-
+use super::cross::Key;
 use super::quote_drift::provenance;
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
@@ -13,40 +12,34 @@ fn value(n: &str) -> Option<f64> {
 
 /// Quantities of `wanted` whose value differs from its first one.
 pub fn check_fact(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
-    let mut by_fact: BTreeMap<&str, Vec<(usize, &crate::corpus::summary::Quantity, f64)>> =
-        BTreeMap::new();
-    let group = crate::checks::cross::Key::Fact(wanted.to_string());
-    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
-        let a = &corpus.articles[i];
-        for q in &a.summary.quantities {
+    // (article, quantity, value), in article order.
+    let mut uses: Vec<(usize, &crate::corpus::summary::Quantity, f64)> = Vec::new();
+    for &i in corpus.index.group(&Key::Fact(wanted.to_string())) {
+        for q in &corpus.articles[i].summary.quantities {
             if q.fact.as_ref().is_none_or(|f| f.value != wanted) {
                 continue;
             }
-            if let (Some(fact), Some(v)) = (&q.fact, q.n.as_deref().and_then(value)) {
-                by_fact
-                    .entry(fact.value.as_str())
-                    .or_default()
-                    .push((i, q, v));
+            if let Some(v) = q.n.as_deref().and_then(value) {
+                uses.push((i, q, v));
             }
         }
     }
+    let fact = wanted;
     let mut out = Vec::new();
-    for (fact, uses) in by_fact {
-        let Some(&(fi, fq, fv)) = uses.first() else {
-            continue;
-        };
-        for &(i, q, v) in uses.iter().skip(1).filter(|(i, _, _)| *i != fi) {
-            if (v - fv).abs() > f64::EPSILON * fv.abs().max(1.0) {
-                out.push(
-                    diag(
-                        i,
-                        "number-conflict",
-                        q.range.clone(),
-                        format!("`{fact}` is {} here but {} in {}", q.n.as_deref().unwrap_or(""), fq.n.as_deref().unwrap_or(""), provenance(corpus, fi)),
-                    )
-                    .with_help("check the figure against the sources; a rounded figure may deserve its own `fact=`"),
-                );
-            }
+    let Some(&(fi, fq, fv)) = uses.first() else {
+        return out;
+    };
+    for &(i, q, v) in uses.iter().skip(1).filter(|(i, _, _)| *i != fi) {
+        if (v - fv).abs() > f64::EPSILON * fv.abs().max(1.0) {
+            out.push(
+                diag(
+                    i,
+                    "number-conflict",
+                    q.range.clone(),
+                    format!("`{fact}` is {} here but {} in {}", q.n.as_deref().unwrap_or(""), fq.n.as_deref().unwrap_or(""), provenance(corpus, fi)),
+                )
+                .with_help("check the figure against the sources; a rounded figure may deserve its own `fact=`"),
+            );
         }
     }
     out

@@ -29,15 +29,7 @@ pub struct Drift {
 /// Every `.quote` carrying `claim`, earliest publication first.
 pub fn wordings(corpus: &Corpus, claim: &str) -> Vec<Wording> {
     let mut out: Vec<(Option<jiff::civil::Date>, Wording)> = Vec::new();
-    let mut articles: Vec<usize> = corpus
-        .index
-        .claim_uses
-        .get(claim)
-        .cloned()
-        .unwrap_or_default();
-    articles.sort_unstable();
-    articles.dedup();
-    for i in articles {
+    for &i in corpus.index.claim_uses(claim) {
         let s = &corpus.articles[i].summary;
         for st in s
             .statements
@@ -61,7 +53,7 @@ pub fn wordings(corpus: &Corpus, claim: &str) -> Vec<Wording> {
 /// The drifts of every claim: each wording in another article than the
 /// first appearance that does not match it.
 pub fn drifts(corpus: &Corpus) -> Vec<Drift> {
-    let mut claims: Vec<&String> = corpus.index.claim_uses.keys().collect();
+    let mut claims: Vec<&String> = corpus.index.claim_names().collect();
     claims.sort();
     claims
         .into_iter()
@@ -72,23 +64,21 @@ pub fn drifts(corpus: &Corpus) -> Vec<Drift> {
 /// The drifts of one claim.
 pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
     let mut out = Vec::new();
-    {
-        let ws = wordings(corpus, claim);
-        let Some(first) = ws.first() else {
-            return out;
-        };
-        for other in ws.iter().skip(1).filter(|w| w.article != first.article) {
-            if normalise(&first.text) == normalise(&other.text) {
-                continue;
-            }
-            out.push(Drift {
-                claim: claim.to_string(),
-                first: first.clone(),
-                other: other.clone(),
-                diff: diff(&first.text, &other.text),
-                punctuation_only: punctuation_only(&first.text, &other.text),
-            });
+    let ws = wordings(corpus, claim);
+    let Some(first) = ws.first() else {
+        return out;
+    };
+    for other in ws.iter().skip(1).filter(|w| w.article != first.article) {
+        if normalise(&first.text) == normalise(&other.text) {
+            continue;
         }
+        out.push(Drift {
+            claim: claim.to_string(),
+            first: first.clone(),
+            other: other.clone(),
+            diff: diff(&first.text, &other.text),
+            punctuation_only: punctuation_only(&first.text, &other.text),
+        });
     }
     out
 }
@@ -96,11 +86,15 @@ pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
 /// The article where `claim` first appears (earliest publication date, any
 /// statement kind).
 pub fn first_appearance(corpus: &Corpus, claim: &str) -> Option<usize> {
-    let arts = corpus.index.claim_uses.get(claim)?;
-    arts.iter().copied().min_by_key(|&i| {
-        let p = corpus.articles[i].summary.published;
-        (p.is_none(), p, i)
-    })
+    corpus
+        .index
+        .claim_uses(claim)
+        .iter()
+        .copied()
+        .min_by_key(|&i| {
+            let p = corpus.articles[i].summary.published;
+            (p.is_none(), p, i)
+        })
 }
 
 /// The outlet name (or source id) and date of an article, for messages.

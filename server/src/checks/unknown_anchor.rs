@@ -7,8 +7,10 @@ use crate::corpus::Corpus;
 /// References into the source `id` whose anchor it does not have.
 pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let group = crate::checks::cross::Key::Source(id.to_string());
-    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+    for &i in corpus
+        .index
+        .group(&crate::checks::cross::Key::Source(id.to_string()))
+    {
         let a = &corpus.articles[i];
         for r in a.summary.sources.iter().chain(&a.summary.derived_from) {
             if r.source.value != id {

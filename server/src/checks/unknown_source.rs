@@ -10,8 +10,10 @@ pub fn check_source(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
     if wanted.is_empty() || corpus.index.sources.contains_key(wanted) {
         return out;
     }
-    let group = crate::checks::cross::Key::Source(wanted.to_string());
-    for &i in corpus.index.groups.get(&group).into_iter().flatten() {
+    for &i in corpus
+        .index
+        .group(&crate::checks::cross::Key::Source(wanted.to_string()))
+    {
         let a = &corpus.articles[i];
         for r in a.summary.sources.iter().chain(&a.summary.derived_from) {
             let id = &r.source.value;

@@ -83,8 +83,6 @@ pub struct Index {
     pub sources: FxHashMap<String, Vec<usize>>,
     /// Entity id to its uses `(article, position in summary.refs)`.
     pub entity_uses: FxHashMap<String, Vec<(usize, usize)>>,
-    /// Claim or fact name to the articles that use it.
-    pub claim_uses: FxHashMap<String, Vec<usize>>,
     /// Article path to its position (file lookups are per request and per
     /// published file, so they must not scan the corpus).
     pub by_path: FxHashMap<PathBuf, usize>,
@@ -122,11 +120,16 @@ fn insert_sorted<T: Ord>(list: &mut Vec<T>, v: T) {
 }
 
 /// Inserts `v` into the list of `key`, copying the key only when it is new.
-fn insert_at<T: Ord>(map: &mut FxHashMap<String, Vec<T>>, key: &str, v: T) {
+fn insert_at<K, Q, T>(map: &mut FxHashMap<K, Vec<T>>, key: &Q, v: T)
+where
+    K: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
+    Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    T: Ord,
+{
     match map.get_mut(key) {
         Some(list) => insert_sorted(list, v),
         None => {
-            map.insert(key.to_string(), vec![v]);
+            map.insert(key.to_owned(), vec![v]);
         }
     }
 }
@@ -162,7 +165,7 @@ impl Index {
                     index.insert(
                         i,
                         a,
-                        Prepared {
+                        &Prepared {
                             keys,
                             shingles: Vec::new(),
                         },
@@ -184,31 +187,50 @@ impl Index {
         index
     }
 
-    /// Adds article `i` (after an edit: its new summary).
-    pub fn add(&mut self, i: usize, a: &Article) {
-        self.insert(i, a, Prepared::of(a));
+    /// The articles of a cross-document group, ascending (none if unknown).
+    pub fn group(&self, key: &crate::checks::cross::Key) -> &[usize] {
+        self.groups.get(key).map_or(&[], Vec::as_slice)
     }
 
-    fn insert(&mut self, i: usize, a: &Article, p: Prepared) {
+    /// The articles that use a claim or fact name (its group).
+    pub fn claim_uses(&self, name: &str) -> &[usize] {
+        self.group(&crate::checks::cross::Key::Claim(name.to_string()))
+    }
+
+    /// Every claim or fact name used in an article, in no order.
+    pub fn claim_names(&self) -> impl Iterator<Item = &String> {
+        self.groups.keys().filter_map(|k| match k {
+            crate::checks::cross::Key::Claim(name) => Some(name),
+            _ => None,
+        })
+    }
+
+    /// Adds article `i` (after an edit: its new summary); returns the
+    /// cross-document groups it is now in.
+    pub fn add(&mut self, i: usize, a: &Article) -> Vec<crate::checks::cross::Key> {
+        let p = Prepared::of(a);
+        self.insert(i, a, &p);
+        p.keys
+    }
+
+    fn insert(&mut self, i: usize, a: &Article, p: &Prepared) {
         self.by_path.insert(a.path.clone(), i);
         insert_at(&mut self.sources, &a.summary.id, i);
         for (j, r) in a.summary.refs.iter().enumerate() {
             insert_at(&mut self.entity_uses, &r.id, (i, j));
         }
-        for c in &a.summary.claim_refs {
-            insert_at(&mut self.claim_uses, &c.value, i);
+        for key in &p.keys {
+            insert_at(&mut self.groups, key, i);
         }
-        for key in p.keys {
-            insert_sorted(self.groups.entry(key).or_default(), i);
-        }
-        for (hash, s, tag) in p.shingles {
+        for &(hash, s, tag) in &p.shingles {
             insert_sorted(self.shingles.entry(hash).or_default(), (i, s, tag));
         }
     }
 
     /// Removes article `i` as it was indexed (before an edit: its old
-    /// summary). Only the entries that summary put in are touched.
-    pub fn remove(&mut self, i: usize, a: &Article) {
+    /// summary). Only the entries that summary put in are touched. Returns
+    /// the cross-document groups it was in.
+    pub fn remove(&mut self, i: usize, a: &Article) -> Vec<crate::checks::cross::Key> {
         if self.by_path.get(&a.path) == Some(&i) {
             self.by_path.remove(&a.path);
         }
@@ -216,15 +238,14 @@ impl Index {
         for (j, r) in a.summary.refs.iter().enumerate() {
             remove_sorted(&mut self.entity_uses, &r.id, &(i, j));
         }
-        for c in &a.summary.claim_refs {
-            remove_sorted(&mut self.claim_uses, &c.value, &i);
-        }
-        for key in crate::checks::cross::keys(&a.summary) {
-            remove_sorted(&mut self.groups, &key, &i);
+        let keys = crate::checks::cross::keys(&a.summary);
+        for key in &keys {
+            remove_sorted(&mut self.groups, key, &i);
         }
         for (hash, s, tag) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
             remove_sorted(&mut self.shingles, &hash, &(i, s, tag));
         }
+        keys
     }
 }
 
@@ -343,11 +364,6 @@ impl Article {
         crate::checks::local_findings(self);
         self.doc = None;
     }
-
-    /// Whether the parsed document is in memory.
-    pub fn has_doc(&self) -> bool {
-        self.doc.is_some()
-    }
 }
 
 /// An article from an already parsed tree (the editor's incremental parse).
@@ -416,19 +432,20 @@ impl Corpus {
     /// depends on it: its index entries and the cross-document groups its
     /// old and new summaries belong to.
     fn replace_article(&mut self, i: usize, new: Article) {
-        use crate::checks::cross::{Key, keys};
+        use crate::checks::cross::Key;
         use crate::checks::unlinked_quote::partners;
         let old = std::mem::replace(&mut self.articles[i], new);
-        let mut dirty = keys(&old.summary);
-        dirty.extend(keys(&self.articles[i].summary));
-        dirty.push(Key::Article(i));
+        let mut dirty = vec![Key::Article(i)];
+        // Partners of the old quotes are looked up while the index still
+        // holds them; the groups are those the index entries are moved from
+        // and to.
         dirty.extend(
             partners(&self.articles, &self.index, i, &old.summary)
                 .into_iter()
                 .map(Key::Article),
         );
-        self.index.remove(i, &old);
-        self.index.add(i, &self.articles[i]);
+        dirty.extend(self.index.remove(i, &old));
+        dirty.extend(self.index.add(i, &self.articles[i]));
         dirty.extend(
             partners(&self.articles, &self.index, i, &self.articles[i].summary)
                 .into_iter()

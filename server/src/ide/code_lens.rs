@@ -40,10 +40,8 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
                     let claim = st.claim.as_ref()?;
                     let carrying: BTreeSet<String> = corpus
                         .index
-                        .claim_uses
-                        .get(&claim.value)
-                        .into_iter()
-                        .flatten()
+                        .claim_uses(&claim.value)
+                        .iter()
                         .map(|&j| outlet(corpus, j))
                         .collect();
                     let first = crate::checks::quote_drift::first_appearance(corpus, &claim.value)

@@ -138,7 +138,7 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
                 }
             },
             "claim" | "fact" => {
-                let mut names: BTreeSet<String> = corpus.index.claim_uses.keys().cloned().collect();
+                let mut names: BTreeSet<String> = corpus.index.claim_names().cloned().collect();
                 if key == "claim" {
                     names.extend(corpus.registry.claims.keys().cloned());
                 }

@@ -84,47 +84,25 @@ pub fn claim(corpus: &Corpus, name: &str) -> Vec<Location> {
             range: c.range.clone(),
         }];
     }
-    // The first article by publication (from the summaries), then its first
-    // span with the name.
-    let first_article = corpus
-        .index
-        .claim_uses
-        .get(name)
-        .into_iter()
-        .flatten()
-        .copied()
-        .min_by_key(|&i| {
-            let p = corpus.articles[i].summary.published;
-            (p.is_none(), p, i)
-        });
-    let first = first_article
-        .into_iter()
-        .flat_map(|i| {
-            corpus.articles[i]
-                .doc()
-                .spans
-                .iter()
-                .filter(|s| {
-                    s.property("claim")
-                        .or(s.property("fact"))
-                        .is_some_and(|c| c.value == name)
-                })
-                .map(|s| {
-                    (
-                        corpus.articles[i].summary.published.is_none(),
-                        corpus.articles[i].summary.published,
-                        i,
-                        s.range.start,
-                        s.range.end,
-                    )
-                })
-                .collect::<Vec<_>>()
+    // The first appearance (from the summaries), then its first span with
+    // the name.
+    let Some(i) = crate::checks::quote_drift::first_appearance(corpus, name) else {
+        return Vec::new();
+    };
+    corpus.articles[i]
+        .doc()
+        .spans
+        .iter()
+        .filter(|s| {
+            s.property("claim")
+                .or(s.property("fact"))
+                .is_some_and(|c| c.value == name)
         })
-        .min();
-    first
-        .map(|(_, _, i, start, end)| Location {
+        .map(|s| s.range.clone())
+        .min_by_key(|r| (r.start, r.end))
+        .map(|range| Location {
             file: FileRef::Article(i),
-            range: start..end,
+            range,
         })
         .into_iter()
         .collect()

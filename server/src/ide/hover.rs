@@ -196,13 +196,7 @@ fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) 
         out.push_str(&format!("\n{t}\n"));
     }
     let mut wordings: Vec<(Option<jiff::civil::Date>, usize, &str, bool)> = Vec::new();
-    for &i in corpus
-        .index
-        .claim_uses
-        .get(name)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
+    for &i in corpus.index.claim_uses(name) {
         for s in &corpus.articles[i].summary.statements {
             if s.claim.as_ref().is_some_and(|c| c.value == name) {
                 let here = current

@@ -351,7 +351,6 @@ impl State {
         if self.indexing {
             return;
         }
-        let overlay = self.overlay();
         let index = match self.corpus_of(path) {
             Some(i) => i,
             None => {
@@ -361,21 +360,22 @@ impl State {
                 self.corpora.len() - 1
             }
         };
-        self.corpora[index].set_text(path, text, &overlay);
-        self.compact_closed();
-    }
-
-    /// Drops the parsed documents of files that are not open (their
-    /// summaries and findings stay): most of a corpus's memory.
-    fn compact_closed(&mut self) {
-        use rayon::prelude::*;
-        let open = &self.open;
-        for corpus in &mut self.corpora {
-            corpus
-                .articles
-                .par_iter_mut()
-                .filter(|a| a.has_doc() && !open.contains_key(&a.path))
-                .for_each(|a| a.compact());
+        // The editor's unsaved texts matter only when the config changes
+        // (the corpus is reloaded with them on top).
+        let overlay = if self.corpora[index].file_ref(path) == Some(FileRef::Config) {
+            self.overlay()
+        } else {
+            Vec::new()
+        };
+        let corpus = &mut self.corpora[index];
+        corpus.set_text(path, text, &overlay);
+        // A closed file keeps its summary and findings, not its parsed
+        // document (most of a corpus's memory); a reloaded corpus is loaded
+        // that way already.
+        if !self.open.contains_key(path)
+            && let Some(FileRef::Article(i)) = corpus.file_ref(path)
+        {
+            corpus.articles[i].compact();
         }
     }
 
@@ -833,7 +833,6 @@ impl LanguageServer for Backend {
                 for (p, t) in overlay {
                     s.set_text(&p, t);
                 }
-                s.compact_closed();
             }
             indexing.send_replace(Indexing::Done);
             if let Some(p) = progress {
