@@ -14,6 +14,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+#[path = "support/common.rs"]
+mod common;
+use common::*;
+
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_newsmark")
 }
@@ -63,22 +67,6 @@ fn run_limited(args: &[&str], cwd: &Path, limit: Duration) -> Output {
 
 fn newsmark(args: &[&str], cwd: &Path) -> Output {
     run_limited(args, cwd, Duration::from_secs(120))
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Vec<Value> {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().expect("temp dir")
 }
 
 fn write(path: &Path, bytes: impl AsRef<[u8]>) {

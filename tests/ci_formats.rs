@@ -2,20 +2,12 @@
 //! (../shared/schemas), GitHub workflow-command annotations, and
 //! `--changed-since` in a real git repository.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn newsmark(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsmark"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run newsmark")
-}
+#[path = "support/common.rs"]
+mod common;
+use common::*;
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {

@@ -1,36 +1,9 @@
 //! End-to-end tests of the `newsmark` binary: what a user sees on the shipped
 //! corpus, the JSON format, exit codes, bad input, import/strip and `--fix`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn newsmark(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsmark"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run newsmark")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Vec<serde_json::Value> {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().expect("temp dir")
-}
+#[path = "support/common.rs"]
+mod common;
+use common::*;
 
 #[test]
 fn check_corpus_reports_the_real_problems_in_the_seeds() {
