@@ -256,19 +256,17 @@ struct State {
     /// Rule severities from the editor's settings (`initializationOptions.rules`),
     /// applied on top of each corpus's `newsmark.toml`.
     rule_overrides: std::collections::BTreeMap<String, checks::Severity>,
-    /// The workspace is being indexed: editor text waits in `open` and is
-    /// put into the corpora when indexing ends (loading a corpus here for
-    /// each opened file would index the workspace twice, under the lock).
-    indexing: bool,
+    /// Whether the workspace is being indexed. Meanwhile editor text waits
+    /// in `open` and is put into the corpora when indexing ends (loading a
+    /// corpus for each opened file would index the workspace twice, under
+    /// the lock), and requests wait (`Backend::settled`), so that a file the
+    /// index has not reached yet is answered, not an unknown document.
+    indexing: Arc<tokio::sync::watch::Sender<Indexing>>,
 }
 
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
-    /// Whether the workspace is being indexed: requests that arrive
-    /// meanwhile wait for it, so that a file on disk the index has not
-    /// reached yet is answered, not reported as an unknown document.
-    indexing: Arc<tokio::sync::watch::Sender<Indexing>>,
 }
 
 /// Marks indexing done when dropped, so that a failure in the indexing task
@@ -348,7 +346,7 @@ impl State {
 
     /// Puts the editor's text of `path` into its corpus.
     fn set_text(&mut self, path: &Path, text: String) {
-        if self.indexing {
+        if *self.indexing.borrow() == Indexing::Running {
             return;
         }
         let index = match self.corpus_of(path) {
@@ -566,15 +564,14 @@ impl Backend {
                 progress: false,
                 sent_versions: HashMap::new(),
                 rule_overrides: std::collections::BTreeMap::new(),
-                indexing: false,
+                indexing: Arc::new(tokio::sync::watch::Sender::new(Indexing::NotStarted)),
             })),
-            indexing: Arc::new(tokio::sync::watch::Sender::new(Indexing::NotStarted)),
         }
     }
 
     /// Waits until no indexing is running (at once if none is).
     async fn settled(&self) {
-        let mut rx = self.indexing.subscribe();
+        let mut rx = lock(&self.state).indexing.subscribe();
         // An error means the sender is gone, i.e. the server is going down.
         let _ = rx.wait_for(|phase| *phase != Indexing::Running).await;
     }
@@ -774,9 +771,11 @@ impl LanguageServer for Backend {
         // arrives would keep the server from ever exiting.
         let client = self.client.clone();
         let state = self.state.clone();
-        let indexing = self.indexing.clone();
-        indexing.send_replace(Indexing::Running);
-        lock(&self.state).indexing = true;
+        let indexing = {
+            let s = lock(&self.state);
+            s.indexing.send_replace(Indexing::Running);
+            s.indexing.clone()
+        };
         tokio::spawn(async move {
             // Whatever happens in this task, requests must not wait forever.
             let _done = DoneOnDrop(indexing.clone());
@@ -829,12 +828,13 @@ impl LanguageServer for Backend {
                 let mut s = lock(&state);
                 let overlay = s.overlay();
                 s.corpora = loaded;
-                s.indexing = false;
+                // Done while the lock is held: no request sees the corpora
+                // before the editor's texts are on top.
+                s.indexing.send_replace(Indexing::Done);
                 for (p, t) in overlay {
                     s.set_text(&p, t);
                 }
             }
-            indexing.send_replace(Indexing::Done);
             if let Some(p) = progress {
                 p.finish_with_message(format!("{articles} articles")).await;
             }
@@ -870,7 +870,6 @@ impl LanguageServer for Backend {
             Backend {
                 client: client.clone(),
                 state: state.clone(),
-                indexing,
             }
             .schedule();
         });
