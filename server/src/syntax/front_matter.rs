@@ -183,7 +183,15 @@ fn unquote(src: &str, r: std::ops::Range<usize>) -> Option<std::ops::Range<usize
     } else {
         0
     };
-    (text.len() >= 2 * q).then(|| r.start + q..r.end - q)
+    // An unterminated string (which TOML's error recovery still gives as a
+    // value) has no closing quote to strip: `"@` is `@`, not nothing.
+    let quote = text.get(..q).unwrap_or("");
+    let close = if text.len() >= 2 * q && text.ends_with(quote) {
+        q
+    } else {
+        0
+    };
+    Some(r.start + q..(r.end - close).max(r.start + q.min(text.len())))
 }
 
 fn strings(

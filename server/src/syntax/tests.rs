@@ -152,6 +152,23 @@ fn bad_attribute() {
 }
 
 #[test]
+fn an_unterminated_string_in_the_front_matter_keeps_its_text_range() {
+    // Found by the `checks` fuzz target: TOML's error recovery gives
+    // `outlet = "@` the value `@`, whose range once lost both ends (taking
+    // the `@` for a closing quote) and the outlet's entity id became the
+    // inverted range 15..14.
+    let src = "+++\noutlet = \"@\n+++\nText.\n";
+    let doc = parse(src);
+    let outlet = doc.front_matter.as_ref().and_then(|f| f.outlet.clone());
+    let outlet = outlet.expect("the recovered value");
+    assert_eq!(&src[outlet.range.clone()], "@");
+    let summary = crate::corpus::Summary::of(&doc, "a");
+    for r in &summary.refs {
+        assert!(r.range.start <= r.range.end, "{:?}", r.range);
+    }
+}
+
+#[test]
 fn unterminated_front_matter() {
     check(
         "+++\nid = \"x\"\nBody\n",
