@@ -109,6 +109,7 @@ pub fn collect(
     paths: &[PathBuf],
     progress: bool,
     only: Option<&std::collections::HashSet<PathBuf>>,
+    use_cache: bool,
 ) -> Outcome {
     let (targets, mut io_errors) = targets(paths, only);
     let mut corpora = Vec::new();
@@ -122,8 +123,27 @@ pub fn collect(
         });
         // Summaries only: each article is checked as it is read and its
         // parsed document dropped (`--fix` parses again the few it fixes).
-        let corpus = Corpus::load_summaries(&t.root, &t.files);
-        let diags: Vec<Diagnostic> = check_corpus(&corpus)
+        let (corpus, cached) = if use_cache {
+            let cache = crate::corpus::cache::Cache::open(&t.root);
+            let entries = cache.len();
+            (Corpus::load_cached(&t.root, &t.files, cache), entries)
+        } else {
+            (Corpus::load_summaries(&t.root, &t.files), 0)
+        };
+        let found = check_corpus(&corpus);
+        // Written only when something changed: a warm run of an unchanged
+        // corpus reads the cache and writes nothing.
+        if use_cache && (corpus.cache_hits != corpus.articles.len() || cached != corpus.cache_hits)
+        {
+            if let Err(e) = crate::corpus::cache::save(&t.root, &corpus.articles) {
+                eprintln!(
+                    "warning: cannot write the cache for {} ({e}); \
+                     the next run starts cold (--no-cache skips it)",
+                    Corpus::display_path(&t.root)
+                );
+            }
+        }
+        let diags: Vec<Diagnostic> = found
             .into_iter()
             .filter(|d| match d.file {
                 FileRef::Article(i) => named(&t, &corpus.articles[i].path),
@@ -174,6 +194,7 @@ pub fn run(
     fix: bool,
     no_progress: bool,
     since: Option<String>,
+    use_cache: bool,
 ) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -191,7 +212,7 @@ pub fn run(
         None => None,
     };
     let progress = !no_progress && std::io::stderr().is_terminal();
-    let mut outcome = collect(&paths, progress, only.as_ref());
+    let mut outcome = collect(&paths, progress, only.as_ref(), use_cache);
     let mut fixed = 0;
     if fix {
         // A fix can uncover another (a syntax error is reported once per
@@ -209,7 +230,7 @@ pub fn run(
             if n == 0 {
                 break;
             }
-            let again = collect(&paths, false, only.as_ref());
+            let again = collect(&paths, false, only.as_ref(), use_cache);
             outcome.corpora = again.corpora;
             outcome.checked = again.checked;
         }

@@ -62,7 +62,14 @@ pub enum Command {
         /// ones), still resolving references across the whole corpus.
         #[arg(long, value_name = "REV")]
         changed_since: Option<String>,
+        /// Neither read nor write the cache of per-article results (see
+        /// `newsmark clean`).
+        #[arg(long)]
+        no_cache: bool,
     },
+    /// Delete the cache `check` keeps for the corpus at PATH (default: the
+    /// current directory's), and print where it was. Always safe.
+    Clean { path: Option<PathBuf> },
     /// Turn scraped text into a `.news` document: escape what would read as
     /// markup and add a front-matter skeleton.
     Import {
@@ -131,7 +138,9 @@ pub fn main() -> ExitCode {
             fix,
             no_progress,
             changed_since,
-        } => check::run(paths, format, fix, no_progress, changed_since),
+            no_cache,
+        } => check::run(paths, format, fix, no_progress, changed_since, !no_cache),
+        Command::Clean { path } => clean(path),
         Command::Import {
             files,
             output,
@@ -269,6 +278,34 @@ fn export(path: PathBuf, format: crate::export::Format, out: PathBuf) -> ExitCod
         out.display()
     );
     ExitCode::from(code)
+}
+
+/// `newsmark clean`: removes the corpus's cache file, if there is one.
+fn clean(path: Option<PathBuf>) -> ExitCode {
+    let path = path.unwrap_or_else(|| PathBuf::from("."));
+    if !path.exists() {
+        eprintln!("error: {}: no such file or directory", path.display());
+        return ExitCode::from(2);
+    }
+    let root = crate::corpus::find_root(&path);
+    let Some(file) = crate::corpus::cache::location(&root) else {
+        println!("No cache directory on this platform: nothing to clean.");
+        return ExitCode::SUCCESS;
+    };
+    match std::fs::remove_file(&file) {
+        Ok(()) => {
+            println!("Removed {}", file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            println!("No cache at {}", file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot remove {}: {e}", file.display());
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn strip(file: PathBuf, output: Option<PathBuf>) -> ExitCode {

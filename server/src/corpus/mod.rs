@@ -2,6 +2,7 @@
 //! articles, its registry and config, and the cross-document index that
 //! resolves ids across articles.
 
+pub mod cache;
 pub mod config;
 pub mod registry;
 pub mod summary;
@@ -74,6 +75,11 @@ pub struct Corpus {
     pub cross: std::sync::Mutex<crate::checks::cross::Cross>,
     /// Loaded with [`Corpus::load_summaries`] (reloads keep to it).
     pub summaries_only: bool,
+    /// How many articles came from the on-disk cache when loaded (see
+    /// [`cache`]).
+    pub cache_hits: usize,
+    /// Why the cache file was not used, if it was ignored.
+    pub cache_ignored: Option<String>,
 }
 
 /// Which articles define or use each id.
@@ -366,6 +372,27 @@ impl Article {
     }
 }
 
+impl Article {
+    /// An article whose summary and findings come from the cache (no parse;
+    /// [`Article::doc`] parses when a feature needs the spans).
+    pub(crate) fn cached(
+        path: PathBuf,
+        text: String,
+        plain: bool,
+        summary: Summary,
+        local: Vec<crate::checks::Diagnostic>,
+    ) -> Article {
+        Article {
+            path,
+            text,
+            doc: None,
+            summary,
+            plain,
+            local: std::sync::OnceLock::from(local),
+        }
+    }
+}
+
 /// An article from an already parsed tree (the editor's incremental parse).
 pub fn article_from_tree(path: PathBuf, text: String, tree: &tree_sitter::Tree) -> Article {
     let doc = Document::from_tree(&text, tree);
@@ -466,7 +493,7 @@ impl Corpus {
     /// extension, plus `extra` files named explicitly (read as plain text when
     /// their extension is not a configured one).
     pub fn load(root: &Path, extra: &[PathBuf]) -> Corpus {
-        Corpus::load_keeping(root, extra, true)
+        Corpus::load_keeping(root, extra, true, None)
     }
 
     /// Loads the corpus keeping summaries and findings only (the language
@@ -474,10 +501,22 @@ impl Corpus {
     /// dropped as soon as it is read, so a large corpus never holds all its
     /// documents at once.
     pub fn load_summaries(root: &Path, extra: &[PathBuf]) -> Corpus {
-        Corpus::load_keeping(root, extra, false)
+        Corpus::load_keeping(root, extra, false, None)
     }
 
-    fn load_keeping(root: &Path, extra: &[PathBuf], documents: bool) -> Corpus {
+    /// [`Corpus::load_summaries`], taking each article's summary and
+    /// findings from `cache` when its text is the one they were computed
+    /// from.
+    pub fn load_cached(root: &Path, extra: &[PathBuf], cache: cache::Cache) -> Corpus {
+        Corpus::load_keeping(root, extra, false, Some(cache))
+    }
+
+    fn load_keeping(
+        root: &Path,
+        extra: &[PathBuf],
+        documents: bool,
+        cache: Option<cache::Cache>,
+    ) -> Corpus {
         let config_path = root.join(CONFIG_FILE);
         let mut errors = Vec::new();
         let config_text = if config_path.is_file() {
@@ -491,7 +530,7 @@ impl Corpus {
         } else {
             None
         };
-        let mut corpus = Corpus::load_inner(root, extra, config_text, documents);
+        let mut corpus = Corpus::load_inner(root, extra, config_text, documents, cache);
         corpus.load_errors.extend(errors);
         corpus
     }
@@ -499,7 +538,7 @@ impl Corpus {
     /// Loads the corpus with the given `newsmark.toml` text (the editor's,
     /// maybe unsaved) in place of the file on disk.
     pub fn load_with_config(root: &Path, extra: &[PathBuf], config_text: Option<String>) -> Corpus {
-        Corpus::load_inner(root, extra, config_text, true)
+        Corpus::load_inner(root, extra, config_text, true, None)
     }
 
     fn load_inner(
@@ -507,6 +546,7 @@ impl Corpus {
         extra: &[PathBuf],
         config_text: Option<String>,
         documents: bool,
+        cache: Option<cache::Cache>,
     ) -> Corpus {
         let mut corpus = Corpus {
             root: root.to_path_buf(),
@@ -544,10 +584,32 @@ impl Corpus {
             let configured = has_extension(&abs, &corpus.config.extensions);
             paths.entry(abs).or_insert(!configured);
         }
-        let results: Vec<Result<Article, LoadError>> = paths
-            .into_par_iter()
+        corpus.cache_ignored = cache.as_ref().and_then(|c| c.ignored.clone());
+        let mut cache = cache.unwrap_or_default();
+        let work: Vec<(PathBuf, bool, Option<cache::Cached>)> = paths
+            .into_iter()
             .map(|(path, plain)| {
+                let cached = cache.take(&path);
+                (path, plain, cached)
+            })
+            .collect();
+        drop(cache);
+        let hits = std::sync::atomic::AtomicUsize::new(0);
+        let results: Vec<Result<Article, LoadError>> = work
+            .into_par_iter()
+            .map(|(path, plain, cached)| {
                 read_text(&path).map(|text| {
+                    // The hash is checked here, where the text is at hand.
+                    let (path, text) = match cached.filter(|_| !documents) {
+                        Some(c) => match c.article(path, text, plain) {
+                            Ok(a) => {
+                                hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                return a;
+                            }
+                            Err(stale) => stale,
+                        },
+                        None => (path, text),
+                    };
                     let mut a = article(path, text, plain);
                     if !documents {
                         a.compact();
@@ -556,6 +618,7 @@ impl Corpus {
                 })
             })
             .collect();
+        corpus.cache_hits = hits.into_inner();
         corpus.articles.reserve_exact(results.len());
         for r in results {
             match r {
@@ -673,7 +736,8 @@ impl Corpus {
                 // exclude, registry may have changed), then put the editor's
                 // unsaved texts back on top.
                 let root = self.root.clone();
-                let mut fresh = Corpus::load_inner(&root, &[], Some(text), !self.summaries_only);
+                let mut fresh =
+                    Corpus::load_inner(&root, &[], Some(text), !self.summaries_only, None);
                 for (p, t) in overlay {
                     if p != path && fresh.owns(p) {
                         fresh.set_text(p, t.clone(), &[]);

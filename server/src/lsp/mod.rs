@@ -287,6 +287,13 @@ enum Indexing {
     Done,
 }
 
+/// Loads the corpus at `root`, summaries only, with the per-article results
+/// `newsmark check` cached on disk where the texts still match (the server
+/// reads the cache, never writes it).
+fn load_root(root: &Path) -> Corpus {
+    Corpus::load_cached(root, &[], crate::corpus::cache::Cache::open(root))
+}
+
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     // A panic while holding the lock would poison it; the data is still
     // consistent (every update replaces whole values), so keep serving.
@@ -354,7 +361,7 @@ impl State {
             None => {
                 // A file outside every workspace folder: its own corpus.
                 let root = find_root(path);
-                self.corpora.push(Corpus::load_summaries(&root, &[]));
+                self.corpora.push(load_root(&root));
                 self.corpora.len() - 1
             }
         };
@@ -578,14 +585,16 @@ impl Backend {
 
     /// `newsmark/stats`: counters for benchmarks (how often the per-article
     /// rules ran, how many cross-document groups were computed, how many
-    /// articles are indexed).
+    /// articles are indexed, how many came from the cache).
     pub async fn stats(&self, _params: serde_json::Value) -> Result<serde_json::Value> {
         self.settled().await;
         let s = lock(&self.state);
         let articles: usize = s.corpora.iter().map(|c| c.articles.len()).sum();
         let groups: u64 = s.corpora.iter().map(|c| c.cross().computed).sum();
+        let cache_hits: usize = s.corpora.iter().map(|c| c.cache_hits).sum();
         Ok(serde_json::json!({
             "articles": articles,
+            "cache_hits": cache_hits,
             "cross_groups_computed": groups,
             "per_article_checks": checks::LOCAL_CHECKS.load(std::sync::atomic::Ordering::Relaxed),
         }))
@@ -818,12 +827,17 @@ impl LanguageServer for Backend {
                     // Per-article findings now, in parallel; then only
                     // summaries stay (open files get their documents back
                     // from the editor's text below).
-                    .map(|r| Corpus::load_summaries(&r, &[]))
+                    .map(|r| load_root(&r))
                     .collect::<Vec<_>>()
             })
             .await
             .unwrap_or_default();
             let articles: usize = loaded.iter().map(|c| c.articles.len()).sum();
+            for why in loaded.iter().filter_map(|c| c.cache_ignored.as_ref()) {
+                client
+                    .log_message(MessageType::LOG, format!("newsmark: cache not used: {why}"))
+                    .await;
+            }
             {
                 let mut s = lock(&state);
                 let overlay = s.overlay();
@@ -981,7 +995,7 @@ impl LanguageServer for Backend {
         let loaded = tokio::task::spawn_blocking(move || {
             added
                 .iter()
-                .map(|r| Corpus::load_summaries(&find_root(r), &[]))
+                .map(|r| load_root(&find_root(r)))
                 .collect::<Vec<_>>()
         })
         .await

@@ -1,0 +1,292 @@
+//! The on-disk cache of per-article results, for a warm start.
+//!
+//! What an article yields on its own (its [`Summary`] and its per-article
+//! findings) depends only on its text, its path and whether it is read as
+//! plain text, never on other files or on `newsmark.toml` (severities and
+//! `allow` are applied later). So the cache maps each article's path to the
+//! hash of the text it was computed from and those results, and an entry is
+//! used only when the text read now hashes the same: an edited, replaced or
+//! re-checked-out file is never served stale, whatever its modification time.
+//!
+//! The file is written by `newsmark check` (the language server only reads
+//! it: it never writes a file). It lives outside the corpus, in
+//! `$NEWSMARK_CACHE_DIR`, else the platform's cache directory
+//! (`$XDG_CACHE_HOME/newsmark` or `~/.cache/newsmark` on Linux), one file per
+//! corpus root. It is versioned by a format number and the build of
+//! `newsmark` that wrote it; any mismatch, a truncated or garbled file, or
+//! no file at all means a cold start, never an error. Deleting it is always
+//! safe.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::{Article, Summary};
+use crate::checks::{Diagnostic, FileRef, Fix, RULES, Severity};
+use crate::syntax::TextRange;
+
+/// Bumped whenever what is stored changes shape or meaning.
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"NEWSMRK\0";
+
+/// Which build wrote a cache: its version, and the size and modification
+/// time of the executable, so a rebuilt `newsmark` (a rule changed) never
+/// trusts results an older build computed.
+static BUILD: LazyLock<String> = LazyLock::new(|| {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{modified}", m.len())
+        })
+        .unwrap_or_default();
+    format!("{}+{exe}", env!("CARGO_PKG_VERSION"))
+});
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    magic: [u8; 8],
+    format: u32,
+    build: String,
+    root: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    path: String,
+    hash: u128,
+    plain: bool,
+    summary: Summary,
+    local: Vec<Finding>,
+}
+
+/// A per-article finding as stored (its file is the article's own).
+#[derive(Serialize, Deserialize)]
+struct Finding {
+    range: TextRange,
+    code: String,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    fix: Option<Fix>,
+}
+
+/// [`Entry`] as written, borrowing from the articles (same layout).
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    path: &'a str,
+    hash: u128,
+    plain: bool,
+    summary: &'a Summary,
+    local: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    range: TextRange,
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    fix: Option<&'a Fix>,
+}
+
+/// The hash an entry is checked against: XXH3-128 of the file's text.
+pub fn hash(text: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+}
+
+/// Where the cache for the corpus at `root` lives (`None` when the platform
+/// has no cache directory and `NEWSMARK_CACHE_DIR` is unset).
+pub fn location(root: &Path) -> Option<PathBuf> {
+    let dir = match std::env::var_os("NEWSMARK_CACHE_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => dirs::cache_dir()?.join("newsmark"),
+    };
+    let key = xxhash_rust::xxh3::xxh3_64(root_key(root).as_bytes());
+    Some(dir.join(format!("corpus-{key:016x}.bin")))
+}
+
+fn root_key(root: &Path) -> String {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    root.to_string_lossy().into_owned()
+}
+
+/// A cached result, ready to become an article once its hash is checked.
+pub struct Cached {
+    hash: u128,
+    plain: bool,
+    summary: Summary,
+    local: Vec<Finding>,
+}
+
+/// The entries read from a corpus's cache file.
+#[derive(Default)]
+pub struct Cache {
+    entries: FxHashMap<PathBuf, Cached>,
+    /// Why the file was not used, for logs (`None` when it was, or when
+    /// there was none).
+    pub ignored: Option<String>,
+}
+
+impl Cache {
+    /// Reads the cache of the corpus at `root`. Never fails: a missing,
+    /// outdated or damaged file gives an empty cache.
+    pub fn open(root: &Path) -> Cache {
+        let Some(path) = location(root) else {
+            return Cache::default();
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Cache::default(),
+            Err(e) => return Cache::ignoring(format!("cannot read {}: {e}", path.display())),
+        };
+        match Cache::decode(root, &bytes) {
+            Ok(cache) => cache,
+            Err(why) => Cache::ignoring(format!("{}: {why}", path.display())),
+        }
+    }
+
+    fn ignoring(why: String) -> Cache {
+        Cache {
+            entries: FxHashMap::default(),
+            ignored: Some(why),
+        }
+    }
+
+    fn decode(root: &Path, bytes: &[u8]) -> Result<Cache, String> {
+        let (header, rest): (Header, &[u8]) =
+            postcard::take_from_bytes(bytes).map_err(|e| format!("not a cache file ({e})"))?;
+        if &header.magic != MAGIC || header.format != FORMAT || header.build != *BUILD {
+            return Err("written by another build of newsmark".into());
+        }
+        if header.root != root_key(root) {
+            return Err("written for another corpus".into());
+        }
+        let entries: Vec<Entry> =
+            postcard::from_bytes(rest).map_err(|e| format!("damaged ({e})"))?;
+        let entries = entries
+            .into_iter()
+            .map(|e| {
+                (
+                    PathBuf::from(e.path),
+                    Cached {
+                        hash: e.hash,
+                        plain: e.plain,
+                        summary: e.summary,
+                        local: e.local,
+                    },
+                )
+            })
+            .collect();
+        Ok(Cache {
+            entries,
+            ignored: None,
+        })
+    }
+
+    /// Takes the entry for `path` out of the cache (each is used once).
+    pub fn take(&mut self, path: &Path) -> Option<Cached> {
+        self.entries.remove(path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Cached {
+    /// The article for `text`, if this entry was computed from that very
+    /// text read the same way; else the entry is stale, and the path and
+    /// text come back.
+    pub fn article(
+        self,
+        path: PathBuf,
+        text: String,
+        plain: bool,
+    ) -> Result<Article, (PathBuf, String)> {
+        if self.plain != plain || self.hash != hash(&text) {
+            return Err((path, text));
+        }
+        let local = self
+            .local
+            .into_iter()
+            .map(|f| {
+                // Codes are `&'static str`: an unknown one (a rule renamed
+                // since) makes the entry stale.
+                let code = RULES.iter().find(|r| r.code == f.code)?.code;
+                Some(Diagnostic {
+                    file: FileRef::Article(0),
+                    range: f.range,
+                    code,
+                    severity: f.severity,
+                    message: f.message,
+                    help: f.help,
+                    fix: f.fix,
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        match local {
+            Some(local) => Ok(Article::cached(path, text, plain, self.summary, local)),
+            None => Err((path, text)),
+        }
+    }
+}
+
+/// Writes the cache for `articles` of the corpus at `root`, atomically
+/// (a temporary file renamed into place). Articles whose findings were not
+/// computed are left out. Returns the file written.
+pub fn save(root: &Path, articles: &[Article]) -> std::io::Result<PathBuf> {
+    use rayon::prelude::*;
+    let path = location(root)
+        .ok_or_else(|| std::io::Error::other("no cache directory on this platform"))?;
+    let entries: Vec<EntryOut<'_>> = articles
+        .par_iter()
+        .filter_map(|a| {
+            let local = a.local.get()?;
+            Some(EntryOut {
+                path: a.path.to_str()?,
+                hash: hash(&a.text),
+                plain: a.plain,
+                summary: &a.summary,
+                local: local
+                    .iter()
+                    .map(|d| FindingOut {
+                        range: d.range.clone(),
+                        code: d.code,
+                        severity: d.severity,
+                        message: &d.message,
+                        help: d.help.as_deref(),
+                        fix: d.fix.as_ref(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let header = Header {
+        magic: *MAGIC,
+        format: FORMAT,
+        build: BUILD.clone(),
+        root: root_key(root),
+    };
+    let mut bytes = postcard::to_stdvec(&header).map_err(std::io::Error::other)?;
+    bytes.extend(postcard::to_stdvec(&entries).map_err(std::io::Error::other)?);
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("cache path has no directory"))?;
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, &bytes)?;
+    tmp.persist(&path).map_err(|e| e.error)?;
+    Ok(path)
+}
