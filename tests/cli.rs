@@ -403,3 +403,90 @@ fn thousands_of_files_and_a_huge_single_line_article() {
         stdout(&out).lines().last().unwrap_or("")
     );
 }
+
+/// `check` keeps its cache outside the corpus, a warm run gives the same
+/// findings and writes nothing, `--no-cache` neither reads nor writes it,
+/// an unwritable cache directory costs a warning and nothing else, and
+/// `newsmark clean` deletes it.
+#[test]
+fn check_caches_results_outside_the_corpus_and_clean_deletes_them() {
+    let work = tempdir();
+    let corpus = work.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    for e in std::fs::read_dir(repo().join("corpus")).expect("corpus") {
+        let p = e.expect("entry").path();
+        if p.is_file() {
+            std::fs::copy(&p, corpus.join(p.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let listing = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|r| {
+                r.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let before = listing(&corpus);
+    let cache = work.path().join("cache");
+    let run = |args: &[&str], cache: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_newsmark"))
+            .env("NEWSMARK_CACHE_DIR", cache)
+            .args(args)
+            .current_dir(work.path())
+            .output()
+            .expect("run newsmark")
+    };
+
+    let cold = run(&["check", "--format", "json", "corpus"], &cache);
+    assert_eq!(cold.status.code(), Some(0), "{}", stderr(&cold));
+    let files = listing(&cache);
+    assert_eq!(files.len(), 1, "one cache file: {files:?}");
+    assert_eq!(listing(&corpus), before, "nothing written into the corpus");
+    let written = std::fs::metadata(cache.join(&files[0]))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+
+    let warm = run(&["check", "--format", "json", "corpus"], &cache);
+    assert_eq!(stdout(&warm), stdout(&cold), "same findings when warm");
+    assert_eq!(warm.status.code(), cold.status.code());
+    let rewritten = std::fs::metadata(cache.join(&files[0]))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert_eq!(rewritten, written, "an unchanged corpus rewrites nothing");
+
+    let other = work.path().join("other-cache");
+    let off = run(
+        &["check", "--no-cache", "--format", "json", "corpus"],
+        &other,
+    );
+    assert_eq!(stdout(&off), stdout(&cold));
+    assert!(!other.exists(), "--no-cache writes no cache");
+
+    let blocked = run(
+        &["check", "--format", "json", "corpus"],
+        &corpus.join("newsmark.toml").join("cache"),
+    );
+    assert_eq!(stdout(&blocked), stdout(&cold));
+    assert_eq!(blocked.status.code(), cold.status.code());
+    assert!(
+        stderr(&blocked).contains("warning: cannot write the cache"),
+        "{}",
+        stderr(&blocked)
+    );
+
+    let clean = run(&["clean", "corpus"], &cache);
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(stdout(&clean).starts_with("Removed "), "{}", stdout(&clean));
+    assert!(listing(&cache).is_empty());
+    let again = run(&["clean", "corpus"], &cache);
+    assert!(
+        stdout(&again).starts_with("No cache at "),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(listing(&corpus), before);
+}

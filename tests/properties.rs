@@ -404,6 +404,10 @@ proptest! {
 
 fn newsmark_in(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .env(
+            "NEWSMARK_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("newsmark-cache"),
+        )
         .args(args)
         .current_dir(dir)
         .output()

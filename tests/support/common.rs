@@ -12,9 +12,16 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Where the tests' runs keep `check`'s cache (not the user's cache
+/// directory).
+pub fn test_cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("newsmark-cache")
+}
+
 /// Runs `newsmark ARGS` in `cwd` to the end.
 pub fn newsmark(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .env("NEWSMARK_CACHE_DIR", test_cache_dir())
         .args(args)
         .current_dir(cwd)
         .output()

@@ -102,15 +102,24 @@ pub fn hash(text: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(text.as_bytes())
 }
 
+/// The directory holding the caches: `$NEWSMARK_CACHE_DIR`, else the
+/// platform's cache directory (`None` when there is none).
+pub fn directory() -> Option<PathBuf> {
+    match std::env::var_os("NEWSMARK_CACHE_DIR") {
+        Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
+        _ => Some(dirs::cache_dir()?.join("newsmark")),
+    }
+}
+
 /// Where the cache for the corpus at `root` lives (`None` when the platform
 /// has no cache directory and `NEWSMARK_CACHE_DIR` is unset).
 pub fn location(root: &Path) -> Option<PathBuf> {
-    let dir = match std::env::var_os("NEWSMARK_CACHE_DIR") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => dirs::cache_dir()?.join("newsmark"),
-    };
+    Some(file_in(&directory()?, root))
+}
+
+fn file_in(dir: &Path, root: &Path) -> PathBuf {
     let key = xxhash_rust::xxh3::xxh3_64(root_key(root).as_bytes());
-    Some(dir.join(format!("corpus-{key:016x}.bin")))
+    dir.join(format!("corpus-{key:016x}.bin"))
 }
 
 fn root_key(root: &Path) -> String {
@@ -139,9 +148,15 @@ impl Cache {
     /// Reads the cache of the corpus at `root`. Never fails: a missing,
     /// outdated or damaged file gives an empty cache.
     pub fn open(root: &Path) -> Cache {
-        let Some(path) = location(root) else {
-            return Cache::default();
-        };
+        match directory() {
+            Some(dir) => Cache::open_in(&dir, root),
+            None => Cache::default(),
+        }
+    }
+
+    /// [`Cache::open`] with the cache directory given.
+    pub fn open_in(dir: &Path, root: &Path) -> Cache {
+        let path = file_in(dir, root);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Cache::default(),
@@ -247,9 +262,15 @@ impl Cached {
 /// (a temporary file renamed into place). Articles whose findings were not
 /// computed are left out. Returns the file written.
 pub fn save(root: &Path, articles: &[Article]) -> std::io::Result<PathBuf> {
+    let dir =
+        directory().ok_or_else(|| std::io::Error::other("no cache directory on this platform"))?;
+    save_in(&dir, root, articles)
+}
+
+/// [`save`] with the cache directory given.
+pub fn save_in(dir: &Path, root: &Path, articles: &[Article]) -> std::io::Result<PathBuf> {
     use rayon::prelude::*;
-    let path = location(root)
-        .ok_or_else(|| std::io::Error::other("no cache directory on this platform"))?;
+    let path = file_in(dir, root);
     let entries: Vec<EntryOut<'_>> = articles
         .par_iter()
         .filter_map(|a| {
@@ -281,12 +302,152 @@ pub fn save(root: &Path, articles: &[Article]) -> std::io::Result<PathBuf> {
     };
     let mut bytes = postcard::to_stdvec(&header).map_err(std::io::Error::other)?;
     bytes.extend(postcard::to_stdvec(&entries).map_err(std::io::Error::other)?);
-    let dir = path
-        .parent()
-        .ok_or_else(|| std::io::Error::other("cache path has no directory"))?;
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, &bytes)?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::check_corpus;
+    use crate::corpus::Corpus;
+
+    fn write(root: &Path, name: &str, text: &str) {
+        std::fs::write(root.join(name), text).expect("write");
+    }
+
+    /// A small corpus with per-article findings (a garbled decade, an
+    /// unsourced claim) and cross-document ones (an unknown entity).
+    fn corpus() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(
+            root,
+            "entities.toml",
+            "[entities.prk]\nname = \"North Korea\"\nkind = \"country\"\n",
+        );
+        write(
+            root,
+            "a.news",
+            "+++\npublished = 2024-03-01\n+++\n[North Korea]{@prk} said in the src950s it had [no plans]{.claim}.\n",
+        );
+        write(
+            root,
+            "b.news",
+            "+++\npublished = 2024-03-02\n+++\n[Seoul]{@kor} replied.\n",
+        );
+        dir
+    }
+
+    fn codes(corpus: &Corpus) -> Vec<(crate::checks::FileRef, &'static str, TextRange)> {
+        check_corpus(corpus)
+            .into_iter()
+            .map(|d| (d.file, d.code, d.range))
+            .collect()
+    }
+
+    #[test]
+    fn an_unchanged_corpus_comes_from_the_cache_with_the_same_findings() {
+        let c = corpus();
+        let cache_dir = tempfile::tempdir().expect("tempdir");
+        let cold = Corpus::load_summaries(c.path(), &[]);
+        let expected = codes(&cold);
+        assert!(
+            expected.iter().any(|f| f.1 == "garbled-token"),
+            "{expected:?}"
+        );
+        assert!(
+            expected.iter().any(|f| f.1 == "unknown-entity"),
+            "{expected:?}"
+        );
+        save_in(cache_dir.path(), c.path(), &cold.articles).expect("save");
+
+        let warm = Corpus::load_cached(c.path(), &[], Cache::open_in(cache_dir.path(), c.path()));
+        assert_eq!(warm.cache_hits, 2);
+        assert_eq!(warm.cache_ignored, None);
+        assert_eq!(codes(&warm), expected);
+        // Features that need the spans parse the text again.
+        assert_eq!(
+            warm.articles[0].doc().spans.len(),
+            cold.articles[0].doc().spans.len()
+        );
+    }
+
+    #[test]
+    fn an_edited_file_is_never_served_from_the_cache() {
+        let c = corpus();
+        let cache_dir = tempfile::tempdir().expect("tempdir");
+        let cold = Corpus::load_summaries(c.path(), &[]);
+        save_in(cache_dir.path(), c.path(), &cold.articles).expect("save");
+        // Same length, so only the content tells the change.
+        let a = std::fs::read_to_string(c.path().join("a.news")).expect("read");
+        write(c.path(), "a.news", &a.replace("src950s", "1950s  "));
+
+        let warm = Corpus::load_cached(c.path(), &[], Cache::open_in(cache_dir.path(), c.path()));
+        assert_eq!(warm.cache_hits, 1, "b.news only");
+        let fresh = Corpus::load_summaries(c.path(), &[]);
+        assert_eq!(codes(&warm), codes(&fresh));
+        assert!(!codes(&warm).iter().any(|f| f.1 == "garbled-token"));
+    }
+
+    #[test]
+    fn a_damaged_foreign_or_missing_cache_means_a_cold_start() {
+        let c = corpus();
+        let other = corpus();
+        let cache_dir = tempfile::tempdir().expect("tempdir");
+        let cold = Corpus::load_summaries(c.path(), &[]);
+        let expected = codes(&cold);
+        let file = save_in(cache_dir.path(), c.path(), &cold.articles).expect("save");
+        let good = std::fs::read(&file).expect("read");
+
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("truncated", good[..good.len() / 2].to_vec()),
+            ("garbage", b"not a cache at all".to_vec()),
+            ("empty", Vec::new()),
+            ("another build", {
+                let header = Header {
+                    magic: *MAGIC,
+                    format: FORMAT,
+                    build: "0.0.0+elsewhere".into(),
+                    root: root_key(c.path()),
+                };
+                let mut b = postcard::to_stdvec(&header).expect("encode");
+                b.extend(postcard::to_stdvec(&Vec::<u8>::new()).expect("encode"));
+                b
+            }),
+        ];
+        for (what, bytes) in cases {
+            std::fs::write(&file, &bytes).expect("write");
+            let warm =
+                Corpus::load_cached(c.path(), &[], Cache::open_in(cache_dir.path(), c.path()));
+            assert_eq!(warm.cache_hits, 0, "{what}");
+            assert!(warm.cache_ignored.is_some() || bytes.is_empty(), "{what}");
+            assert_eq!(codes(&warm), expected, "{what}");
+        }
+
+        // Another corpus's cache, copied over this one's name.
+        let theirs = save_in(
+            cache_dir.path(),
+            other.path(),
+            &Corpus::load_summaries(other.path(), &[]).articles,
+        )
+        .expect("save");
+        std::fs::copy(&theirs, &file).expect("copy");
+        let warm = Corpus::load_cached(c.path(), &[], Cache::open_in(cache_dir.path(), c.path()));
+        assert_eq!(warm.cache_hits, 0);
+        assert_eq!(
+            warm.cache_ignored
+                .as_deref()
+                .map(|w| w.ends_with("written for another corpus")),
+            Some(true)
+        );
+
+        // Deleted: a cold start, no complaint.
+        std::fs::remove_file(&file).expect("remove");
+        let warm = Corpus::load_cached(c.path(), &[], Cache::open_in(cache_dir.path(), c.path()));
+        assert_eq!((warm.cache_hits, warm.cache_ignored), (0, None));
+    }
 }
