@@ -1596,3 +1596,55 @@ fn no_socket_or_exec_at_run_time() {
         "{text}"
     );
 }
+
+/// The language server starts from the cache `newsmark check` wrote: the
+/// unchanged articles come from it (no per-article rules run for them), an
+/// article edited since is read afresh, and the server writes nothing.
+#[test]
+fn lsp_starts_from_the_check_cache_and_never_trusts_a_stale_entry() {
+    let dir = tempdir();
+    let root = dir.path().join("corpus");
+    std::fs::create_dir(&root).expect("mkdir");
+    let root = root.canonicalize().expect("canonical");
+    let cache = dir.path().join("cache");
+    let cache_env = cache.to_str().expect("utf-8 path");
+    write(&root.join("a.news"), "The show ran in the src950s.\n");
+    write(&root.join("b.news"), "It opened in the src960s.\n");
+    write(&root.join("c.news"), "Nothing to see.\n");
+    let out = Command::new(bin())
+        .env("NEWSMARK_CACHE_DIR", &cache)
+        .args(["check", "--format", "json", "."])
+        .current_dir(&root)
+        .output()
+        .expect("check");
+    assert_eq!(json(&out).len(), 2, "{}", stdout(&out));
+    let file = std::fs::read_dir(&cache)
+        .expect("cache dir")
+        .next()
+        .expect("a cache file")
+        .expect("entry")
+        .path();
+    let written = std::fs::read(&file).expect("read cache");
+    // Edited after the cache was written: same length, other words.
+    write(&root.join("a.news"), "The show ran in the 1950s  .\n");
+
+    let mut c = lsp_client::Client::start_with_env(&root, &[("NEWSMARK_CACHE_DIR", cache_env)]);
+    c.initialize(&root, false);
+    let stats = c.request("newsmark/stats", json!({}))["result"].clone();
+    assert_eq!(stats["articles"], 3, "{stats}");
+    assert_eq!(stats["cache_hits"], 2, "b and c from the cache: {stats}");
+    assert_eq!(stats["per_article_checks"], 1, "only a is checked: {stats}");
+    let a = diagnostics(&mut c, &lsp_client::uri(&root.join("a.news")));
+    assert!(a.is_empty(), "a.news as it is now: {a:?}");
+    let b = diagnostics(&mut c, &lsp_client::uri(&root.join("b.news")));
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0]["code"], "garbled-token");
+    assert_eq!(b[0]["range"]["start"], json!({"line": 0, "character": 17}));
+    assert!(c.shutdown());
+    assert_eq!(
+        std::fs::read(&file).expect("read cache"),
+        written,
+        "the server does not write the cache"
+    );
+    assert_eq!(std::fs::read_dir(&cache).expect("cache dir").count(), 1);
+}

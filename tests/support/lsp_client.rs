@@ -51,6 +51,11 @@ impl Client {
     pub fn start_with_env(cwd: &Path, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
             .arg("lsp")
+            // Not the user's cache (a test may name its own below).
+            .env(
+                "NEWSMARK_CACHE_DIR",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("newsmark-cache"),
+            )
             .envs(env.iter().copied())
             .current_dir(cwd)
             .stdin(Stdio::piped())
