@@ -17,7 +17,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from conftest import BIN, initialize_params
-from test_server import files, find_file, open_doc, pos, pos_end, wait_for
+from test_server import files, open_doc, pos, pos_end, wait_for
 
 
 def doc(path: pathlib.Path) -> types.TextDocumentIdentifier:
