@@ -139,6 +139,32 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
             },
             "claim" | "fact" => {
                 let mut names: BTreeSet<String> = corpus.index.claim_names().cloned().collect();
+                // The name being typed is in the index already (the summary
+                // is of the text as it is now); it is not a suggestion
+                // unless something else uses it too.
+                let typing = a
+                    .summary
+                    .claim_refs
+                    .iter()
+                    .find(|c| c.range.start == vstart && c.range.end >= offset);
+                if let Some(t) = typing {
+                    let uses: usize = corpus
+                        .index
+                        .claim_uses(&t.value)
+                        .iter()
+                        .map(|&j| {
+                            corpus.articles[j]
+                                .summary
+                                .claim_refs
+                                .iter()
+                                .filter(|c| c.value == t.value)
+                                .count()
+                        })
+                        .sum();
+                    if uses <= 1 {
+                        names.remove(&t.value);
+                    }
+                }
                 if key == "claim" {
                     names.extend(corpus.registry.claims.keys().cloned());
                 }
@@ -320,6 +346,15 @@ text = "never exported"
             expect![[r#"
             never-arms-trade Claim None
             no-arms Claim None"#]],
+        ); // The half-typed name is not offered back (it is in the index,
+        // used by this very attribute); a name used elsewhere still is.
+        check(
+            &with("", "[x]{.quote claim=no$0}"),
+            expect![[r#"no-arms Claim None"#]],
+        );
+        check(
+            &with("", "[x]{.quote claim=no-arms$0}"),
+            expect![[r#"no-arms Claim None"#]],
         );
     }
 
