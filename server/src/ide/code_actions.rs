@@ -80,6 +80,42 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Whether the text after a name goes on with a capitalised word, so the
+/// name is only the start of a longer one ("the North" in "the North
+/// Korean army", "Korea" in "Korea Herald"). Weekdays and months are not
+/// such words ("in North Korea Tuesday").
+fn continues_a_proper_noun(after: &str) -> bool {
+    const NOT_NAMES: &[&str] = &[
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let word: &str = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    word.chars().next().is_some_and(char::is_uppercase) && !NOT_NAMES.contains(&word)
+}
+
 /// Un-annotated occurrences of `name` in article `i`: whole words, in
 /// article text with no markup inside, not already in an entity mention.
 fn occurrences(corpus: &Corpus, i: usize, name: &str) -> Vec<TextRange> {
@@ -102,7 +138,8 @@ fn occurrences(corpus: &Corpus, i: usize, name: &str) -> Vec<TextRange> {
         let end = start + name.len();
         from = end;
         let bounded = (start == 0 || !is_word_byte(bytes[start - 1]))
-            && (end == bytes.len() || !is_word_byte(bytes[end]));
+            && (end == bytes.len() || !is_word_byte(bytes[end]))
+            && !continues_a_proper_noun(&text[end..]);
         let in_mention = doc
             .spans_at(start)
             .any(|s| !s.entities.is_empty() || start < s.content.start || end > s.content.end);
@@ -234,6 +271,27 @@ mod tests {
               a.news 31..42 "North Korea" -> "[North Korea]{@prk}"
               b.news 0..11 "North Korea" -> "[North Korea]{@prk}"
         "#]],
+        );
+    }
+
+    #[test]
+    fn a_name_that_starts_a_longer_proper_noun_is_not_offered() {
+        let text = "//- /a.news\nNorth Ko$0rea said it. The North Korea Herald said it. In North Korea Tuesday.\n//- /entities.toml\n[prk]\nname = \"North Korea\"\n";
+        check(
+            text,
+            expect![[r#"
+                Annotate “North Korea” as @prk
+                  a.news 0..11 "North Korea" -> "[North Korea]{@prk}"
+                Annotate every “North Korea” as @prk (2 in 1 files)
+                  a.news 0..11 "North Korea" -> "[North Korea]{@prk}"
+                  a.news 56..67 "North Korea" -> "[North Korea]{@prk}"
+            "#]],
+        );
+        check(
+            &text
+                .replace("North Ko$0rea said", "North Korea said")
+                .replace("Korea Her", "Korea H$0er"),
+            expect![""],
         );
     }
 }
