@@ -1,7 +1,7 @@
 //! `unknown-entity`: an `@id` (mention, `by=`, `via=`, `outlet`, a claim's
 //! `author`) that the registry does not define.
 
-use super::{Diagnostic, FileRef, default_severity, diag};
+use super::{Diagnostic, FileRef, Fix, default_severity, diag};
 use crate::corpus::Corpus;
 
 /// The registry id closest to `id`, when it is close enough to be a typo.
@@ -38,9 +38,20 @@ pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
         return out;
     };
     let (m, h) = message(id, corpus);
+    let near = suggest(id, corpus.registry.entities.keys());
     for &(i, j) in uses {
         if let Some(r) = corpus.articles[i].summary.refs.get(j) {
-            out.push(diag(i, "unknown-entity", r.range.clone(), m.clone()).with_help(h.clone()));
+            let mut d = diag(i, "unknown-entity", r.range.clone(), m.clone()).with_help(h.clone());
+            if let Some(s) = near {
+                // A guess, so never applied by `--fix`; the editor offers it.
+                d = d.with_fix(Fix {
+                    title: format!("Change to `@{s}`"),
+                    range: r.range.clone(),
+                    replacement: s.clone(),
+                    safe: false,
+                });
+            }
+            out.push(d);
         }
     }
     out
@@ -98,10 +109,12 @@ author = "@ghost"
                   | outlet = "@apx"
                   |            ^^^
                   = help: did you mean `@ap`? otherwise add `[apx]` to the registry (entities.toml)
+                  = fix (unsafe): "apx" -> "ap"
                 a.news error: unknown entity `@pkr`
                   | [North Korea]{@pkr} [“a”]{.quote by=@nobody via=@kcna}
                   |                ^^^
                   = help: did you mean `@prk`? otherwise add `[pkr]` to the registry (entities.toml)
+                  = fix (unsafe): "pkr" -> "prk"
                 a.news error: unknown entity `@nobody`
                   | [North Korea]{@pkr} [“a”]{.quote by=@nobody via=@kcna}
                   |                                      ^^^^^^
