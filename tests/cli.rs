@@ -137,6 +137,153 @@ fn exit_codes_and_messages_for_bad_input() {
     assert_eq!(newsmark(&["frobnicate"], p).status.code(), Some(2));
 }
 
+/// The codes and paths of a JSON run's findings, sorted.
+fn codes_by_path(o: &std::process::Output) -> Vec<(String, String)> {
+    let mut got: Vec<(String, String)> = json(o)
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["code"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+/// Naming the corpus's `newsmark.toml` or a registry file (as the pre-commit
+/// hook does with staged files) reports that file's config and registry
+/// findings, as the language server does, never article rules on its
+/// comments and descriptions.
+#[test]
+fn named_config_and_registry_files_get_their_own_checks_only() {
+    let dir = tempdir();
+    let p = dir.path();
+    // A comment line ending in `hint.` then a lower-case line reads as a
+    // spliced sentence (`broken-sentence`) if the file is taken for text.
+    std::fs::write(
+        p.join("newsmark.toml"),
+        "registry = [\"people.toml\"]\n[rules]\n# Set a rule to off | hint.\nno-such-rule = \"warning\"\n",
+    )
+    .expect("write");
+    // "An unnamed official" is an `anonymous-source` in article text.
+    std::fs::write(
+        p.join("people.toml"),
+        "[kim]\nname = \"Kim\"\ndescription = \"An unnamed official said so, a spokesman told reporters.\"\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("a.news"), "Fine text.\n").expect("write");
+
+    let out = newsmark(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "newsmark.toml",
+            "people.toml",
+        ],
+        p,
+    );
+    assert_eq!(
+        codes_by_path(&out),
+        [
+            ("newsmark.toml".to_string(), "config".to_string()),
+            ("people.toml".to_string(), "unused-entity".to_string()),
+        ],
+        "{}",
+        stdout(&out)
+    );
+    let out = newsmark(&["check", "--no-cache", "people.toml"], p);
+    assert!(
+        stdout(&out).contains("(0 articles and 1 config or registry file checked)"),
+        "{}",
+        stdout(&out)
+    );
+    // The same texts as articles do trip article rules: the test would pass
+    // for nothing if they did not.
+    std::fs::copy(p.join("newsmark.toml"), p.join("config.txt")).expect("copy");
+    std::fs::copy(p.join("people.toml"), p.join("people.txt")).expect("copy");
+    let out = newsmark(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "config.txt",
+            "people.txt",
+        ],
+        p,
+    );
+    assert_eq!(
+        codes_by_path(&out),
+        [
+            ("config.txt".to_string(), "broken-sentence".to_string()),
+            ("people.txt".to_string(), "anonymous-source".to_string()),
+        ],
+        "{}",
+        stdout(&out)
+    );
+
+    // With no newsmark.toml the registry is `entities.toml`.
+    let bare = tempdir();
+    std::fs::copy(p.join("people.toml"), bare.path().join("entities.toml")).expect("copy");
+    let out = newsmark(
+        &["check", "--no-cache", "--format", "json", "entities.toml"],
+        bare.path(),
+    );
+    assert_eq!(
+        codes_by_path(&out),
+        [("entities.toml".to_string(), "unused-entity".to_string())],
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// The pre-commit hook hands `newsmark check` the staged `.news` files and
+/// the corpus's config and registry files, nothing else (a `Cargo.toml`
+/// would be read as an article).
+#[test]
+fn pre_commit_hook_passes_articles_config_and_registry_only() {
+    let hooks = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).expect("hooks");
+    let line = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files:"))
+        .expect("a `files:` line");
+    // A single-quoted YAML scalar: backslashes are literal, '' is a quote.
+    let pattern = line
+        .trim()
+        .strip_prefix('\'')
+        .and_then(|l| l.strip_suffix('\''))
+        .expect("single-quoted `files`")
+        .replace("''", "'");
+    // pre-commit matches with Python's `re.search` on paths relative to the
+    // repository; this pattern means the same to the `regex` crate.
+    let re = regex::Regex::new(&pattern).expect("valid regex");
+    for path in [
+        "a.news",
+        "corpus/000_eb5689f22e956971.news",
+        "newsmark.toml",
+        "corpus/newsmark.toml",
+        "entities.toml",
+        "corpus/entities.toml",
+    ] {
+        assert!(re.is_match(path), "{path} should reach the hook");
+    }
+    for path in [
+        "Cargo.toml",
+        "server/Cargo.toml",
+        "pyproject.toml",
+        "my-entities.toml",
+        "corpus/raw/a.txt",
+        "notes.news.bak",
+        "README.md",
+    ] {
+        assert!(!re.is_match(path), "{path} should not reach the hook");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file_is_reported_and_the_run_goes_on() {

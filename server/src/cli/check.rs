@@ -51,6 +51,22 @@ fn targets(
     (by_root.into_values().collect(), errors)
 }
 
+/// The corpus's own config and registry files under `root` (`newsmark.toml`
+/// and the `registry` files it lists, `entities.toml` by default). Named on
+/// the command line they are checked as what they are, like the language
+/// server does, never read as article text.
+fn config_files(root: &Path) -> Vec<PathBuf> {
+    let config_path = root.join(crate::corpus::CONFIG_FILE);
+    // Read again here (it is small) only to learn the registry's names;
+    // the corpus load reads it and reports its problems.
+    let config = crate::corpus::read_text(&config_path)
+        .map(|text| crate::corpus::Config::parse(&text))
+        .unwrap_or_default();
+    let mut files = vec![config_path];
+    files.extend(config.registry.iter().map(|r| root.join(r)));
+    files
+}
+
 /// Whether a finding in `path` is reported for this run.
 fn named(t: &Target, path: &Path) -> bool {
     let listed = t.files.iter().any(|f| f == path) || t.dirs.iter().any(|d| path.starts_with(d));
@@ -98,6 +114,8 @@ pub fn changed_since(dir: &Path, rev: &str) -> Result<std::collections::HashSet<
 pub struct Outcome {
     /// How many articles the named paths hold.
     pub checked: usize,
+    /// How many of the corpora's config and registry files were named.
+    pub checked_config: usize,
     /// Each corpus, its findings for the named paths, and the named files
     /// that are not text (bad encoding, NUL bytes).
     pub corpora: Vec<(Corpus, Vec<Diagnostic>, Vec<crate::corpus::LoadError>)>,
@@ -114,6 +132,7 @@ pub fn collect(
     let (targets, mut io_errors) = targets(paths, only);
     let mut corpora = Vec::new();
     let mut checked = 0;
+    let mut checked_config = 0;
     for t in targets {
         let bar = progress.then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
@@ -121,14 +140,23 @@ pub fn collect(
             bar.enable_steady_tick(std::time::Duration::from_millis(100));
             bar
         });
+        // A named config or registry file is loaded as such with the corpus
+        // (and its findings reported through `named`), not as an article.
+        let own = config_files(&t.root);
+        let extra: Vec<PathBuf> = t
+            .files
+            .iter()
+            .filter(|f| !own.contains(f))
+            .cloned()
+            .collect();
         // Summaries only: each article is checked as it is read and its
         // parsed document dropped (`--fix` parses again the few it fixes).
         let (corpus, cached) = if use_cache {
             let cache = crate::corpus::cache::Cache::open(&t.root);
             let entries = cache.len();
-            (Corpus::load_cached(&t.root, &t.files, cache), entries)
+            (Corpus::load_cached(&t.root, &extra, cache), entries)
         } else {
-            (Corpus::load_summaries(&t.root, &t.files), 0)
+            (Corpus::load_summaries(&t.root, &extra), 0)
         };
         let found = check_corpus(&corpus);
         // Written only when something changed: a warm run of an unchanged
@@ -170,6 +198,12 @@ pub fn collect(
             .iter()
             .filter(|a| named(&t, &a.path))
             .count();
+        checked_config += corpus
+            .config_file
+            .iter()
+            .chain(&corpus.registry_files)
+            .filter(|f| t.files.contains(&f.path) && named(&t, &f.path))
+            .count();
         let bad: Vec<_> = corpus
             .load_errors
             .iter()
@@ -180,6 +214,7 @@ pub fn collect(
     }
     Outcome {
         checked,
+        checked_config,
         corpora,
         io_errors,
     }
@@ -234,6 +269,7 @@ pub fn run(
             let again = collect(&paths, false, only.as_ref(), use_cache);
             outcome.corpora = again.corpora;
             outcome.checked = again.checked;
+            outcome.checked_config = again.checked_config;
         }
     }
 
@@ -332,19 +368,24 @@ pub fn run(
             })
             .collect();
             let articles = outcome.checked;
+            let mut what = format!("{articles} article{}", if articles == 1 { "" } else { "s" });
+            // A named `newsmark.toml` or registry file is checked too, as
+            // what it is (not an article).
+            let config = outcome.checked_config;
+            if config > 0 {
+                what.push_str(&format!(
+                    " and {config} config or registry file{}",
+                    if config == 1 { "" } else { "s" }
+                ));
+            }
             if total == 0 {
-                let _ = writeln!(
-                    stdout,
-                    "All clear: {articles} article{} checked.",
-                    if articles == 1 { "" } else { "s" }
-                );
+                let _ = writeln!(stdout, "All clear: {what} checked.");
             } else {
                 let _ = writeln!(
                     stdout,
-                    "Found {} in {files_with} file{} ({articles} article{} checked).",
+                    "Found {} in {files_with} file{} ({what} checked).",
                     parts.join(", "),
                     if files_with == 1 { "" } else { "s" },
-                    if articles == 1 { "" } else { "s" },
                 );
             }
             if fix {

@@ -44,7 +44,8 @@ pub enum Format {
 pub enum Command {
     /// Check articles: directories are walked for `.news` files (per the
     /// corpus's `newsmark.toml`); files named explicitly are checked whatever
-    /// their extension (plain scraped text when not `.news`).
+    /// their extension (plain scraped text when not `.news`; the corpus's
+    /// `newsmark.toml` and registry files get their own checks).
     Check {
         /// Files or directories (default: the current directory).
         paths: Vec<PathBuf>,
