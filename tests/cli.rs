@@ -551,6 +551,72 @@ fn thousands_of_files_and_a_huge_single_line_article() {
     );
 }
 
+/// Runs `newsmark ARGS` in `cwd` with stdout and stderr on a terminal (a
+/// pseudo-terminal from util-linux `script`); `None` when `script` cannot
+/// run here. Returns what the terminal showed.
+fn newsmark_in_terminal(args: &[&str], cwd: &std::path::Path) -> Option<String> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let mut command = quote(env!("CARGO_BIN_EXE_newsmark"));
+    for a in args {
+        command.push(' ');
+        command.push_str(&quote(a));
+    }
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("NEWSMARK_CACHE_DIR", test_cache_dir())
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let shown = stdout(&out);
+    // `script` itself failing (no pty in this sandbox) shows no summary.
+    (shown.contains("checked.")).then_some(shown)
+}
+
+/// The spinner appears on a terminal for a corpus of 500 files or more
+/// only; a small corpus, `--no-progress` and a stderr that is not a
+/// terminal (CI, pipes, editors) get none.
+#[test]
+fn progress_spinner_only_for_a_large_corpus_on_a_terminal() {
+    let big = tempdir();
+    for i in 0..500 {
+        std::fs::write(big.path().join(format!("{i:03}.news")), "Fine.\n").expect("write");
+    }
+    let small = tempdir();
+    for i in 0..499 {
+        std::fs::write(small.path().join(format!("{i:03}.news")), "Fine.\n").expect("write");
+    }
+
+    // Not a terminal: silent, however large the corpus.
+    let out = newsmark(&["check", "--no-cache", "."], big.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "",
+        "nothing on a stderr that is not a terminal"
+    );
+
+    let Some(shown) = newsmark_in_terminal(&["check", "--no-cache", "."], big.path()) else {
+        eprintln!("skipped the terminal half: util-linux `script` cannot run here");
+        return;
+    };
+    assert!(shown.contains("checking 500 files in ."), "{shown:?}");
+    assert!(
+        shown.contains("All clear: 500 articles checked."),
+        "{shown:?}"
+    );
+    let shown = newsmark_in_terminal(&["check", "--no-cache", "--no-progress", "."], big.path())
+        .expect("ran before");
+    assert!(!shown.contains("checking"), "{shown:?}");
+    let shown =
+        newsmark_in_terminal(&["check", "--no-cache", "."], small.path()).expect("ran before");
+    assert!(!shown.contains("checking"), "{shown:?}");
+    assert!(
+        shown.contains("All clear: 499 articles checked."),
+        "{shown:?}"
+    );
+}
+
 /// `check` keeps its cache outside the corpus, a warm run gives the same
 /// findings and writes nothing, `--no-cache` neither reads nor writes it,
 /// an unwritable cache directory costs a warning and nothing else, and

@@ -51,20 +51,51 @@ fn targets(
     (by_root.into_values().collect(), errors)
 }
 
+/// The smallest corpus (files its walk finds: articles and plain text) that
+/// gets a spinner on stderr while it is checked, when stderr is a terminal.
+/// A smaller one is checked in silence: a release build checks it in a
+/// fraction of a second (docs/performance.md), and a spinner flashing past is
+/// noise.
+pub const PROGRESS_MIN_FILES: usize = 500;
+
+/// The corpus's `newsmark.toml`, parsed (the defaults when there is none).
+/// Read here only for what `check` must know before the corpus loads (the
+/// registry's names, the files to walk); the load reads it again and reports
+/// its problems.
+fn config_of(root: &Path) -> crate::corpus::Config {
+    crate::corpus::read_text(&root.join(crate::corpus::CONFIG_FILE))
+        .map(|text| crate::corpus::Config::parse(&text))
+        .unwrap_or_default()
+}
+
 /// The corpus's own config and registry files under `root` (`newsmark.toml`
 /// and the `registry` files it lists, `entities.toml` by default). Named on
 /// the command line they are checked as what they are, like the language
 /// server does, never read as article text.
-fn config_files(root: &Path) -> Vec<PathBuf> {
-    let config_path = root.join(crate::corpus::CONFIG_FILE);
-    // Read again here (it is small) only to learn the registry's names;
-    // the corpus load reads it and reports its problems.
-    let config = crate::corpus::read_text(&config_path)
-        .map(|text| crate::corpus::Config::parse(&text))
-        .unwrap_or_default();
-    let mut files = vec![config_path];
+fn config_files(root: &Path, config: &crate::corpus::Config) -> Vec<PathBuf> {
+    let mut files = vec![root.join(crate::corpus::CONFIG_FILE)];
     files.extend(config.registry.iter().map(|r| root.join(r)));
     files
+}
+
+/// A spinner on stderr while a large corpus is checked (see
+/// [`PROGRESS_MIN_FILES`]). The load reports no progress of its own, so this
+/// shows the size, the corpus and the time taken, not a fraction done.
+fn spinner(root: &Path, config: &crate::corpus::Config) -> Option<indicatif::ProgressBar> {
+    let files = crate::corpus::walk(root, config).len();
+    if files < PROGRESS_MIN_FILES {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    let shown = Corpus::display_path(root);
+    let shown = if shown.is_empty() { ".".into() } else { shown };
+    bar.set_message(format!("checking {files} files in {shown}"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar.tick();
+    Some(bar)
 }
 
 /// Whether a finding in `path` is reported for this run.
@@ -134,15 +165,16 @@ pub fn collect(
     let mut checked = 0;
     let mut checked_config = 0;
     for t in targets {
-        let bar = progress.then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message(format!("checking {}", Corpus::display_path(&t.root)));
-            bar.enable_steady_tick(std::time::Duration::from_millis(100));
-            bar
-        });
+        let config = config_of(&t.root);
+        // The walk is counted only when a spinner could be shown at all.
+        let bar = if progress {
+            spinner(&t.root, &config)
+        } else {
+            None
+        };
         // A named config or registry file is loaded as such with the corpus
         // (and its findings reported through `named`), not as an article.
-        let own = config_files(&t.root);
+        let own = config_files(&t.root, &config);
         let extra: Vec<PathBuf> = t
             .files
             .iter()
