@@ -284,6 +284,64 @@ fn pre_commit_hook_passes_articles_config_and_registry_only() {
     }
 }
 
+/// A file that is not UTF-8 text is an `encoding` finding whose JSON has a
+/// position like every other: 1-based line and column (in Unicode scalar
+/// values of the text before it, decoded lossily) from the byte offset.
+#[test]
+fn encoding_findings_in_json_have_line_and_column() {
+    let dir = tempdir();
+    let p = dir.path();
+    // The bad byte (offset 18) is on line 2 after “café ” (5 scalar values
+    // in 6 bytes).
+    std::fs::write(
+        p.join("latin1.news"),
+        b"First line.\ncaf\xc3\xa9 \xe9t\xe9\n",
+    )
+    .expect("write");
+    // A NUL after an earlier stray byte (one U+FFFD) on line 3.
+    std::fs::write(p.join("binary.news"), b"a\nb\n\xff\xfe\0x").expect("write");
+    let out = newsmark(&["check", "--no-cache", "--format", "json", "."], p);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings = json(&out);
+    let at = |path: &str| -> Vec<serde_json::Value> {
+        let f = findings
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("no finding for {path}: {findings:#?}"));
+        assert_eq!(f["code"], "encoding", "{f}");
+        [
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "start_byte",
+            "end_byte",
+        ]
+        .iter()
+        .map(|k| f[*k].clone())
+        .collect()
+    };
+    assert_eq!(
+        at("latin1.news"),
+        [2, 6, 2, 6, 18, 18].map(serde_json::Value::from)
+    );
+    // \xff and \xfe are each an invalid sequence: two U+FFFD.
+    assert_eq!(
+        at("binary.news"),
+        [3, 3, 3, 3, 6, 6].map(serde_json::Value::from)
+    );
+    // The CI formats carry the position too.
+    let out = newsmark(
+        &["check", "--no-cache", "--format", "github", "latin1.news"],
+        p,
+    );
+    assert!(
+        stdout(&out).contains("file=latin1.news,line=2,col=6"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file_is_reported_and_the_run_goes_on() {
