@@ -373,6 +373,43 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
     );
 }
 
+/// docs/rules.md has a section for every rule `newsmark rules` lists, in
+/// that order, and each says what the rule finds, why it matters, shows an
+/// example and says how to fix it (CONTRIBUTING.md, "Adding a rule").
+#[test]
+fn rules_md_documents_every_rule_with_what_why_example_fix() {
+    let doc = std::fs::read_to_string(repo().join("docs/rules.md")).expect("rules.md");
+    let mut last = 0;
+    for rule in newsmark::checks::RULES {
+        let heading = format!("\n## `{}`\n", rule.code);
+        let start = doc
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no section {heading:?} in docs/rules.md"));
+        assert!(start > last, "`{}` is out of RULES order", rule.code);
+        last = start;
+        let body = &doc[start + heading.len()..];
+        let section = &body[..body.find("\n## ").unwrap_or(body.len())];
+        for part in [
+            "**What it finds.**",
+            "**Why it matters.**",
+            "**Example",
+            "**Fix.**",
+        ] {
+            assert!(
+                section.contains(part),
+                "the `{}` section of docs/rules.md has no {part}",
+                rule.code
+            );
+        }
+        assert!(
+            section.contains(&format!("[{}]", rule.code)),
+            "the `{}` section of docs/rules.md shows no real finding (`…[{}]: …`)",
+            rule.code,
+            rule.code
+        );
+    }
+}
+
 #[test]
 fn import_then_strip_gives_back_every_seed() {
     let dir = tempdir();
