@@ -137,6 +137,211 @@ fn exit_codes_and_messages_for_bad_input() {
     assert_eq!(newsmark(&["frobnicate"], p).status.code(), Some(2));
 }
 
+/// The codes and paths of a JSON run's findings, sorted.
+fn codes_by_path(o: &std::process::Output) -> Vec<(String, String)> {
+    let mut got: Vec<(String, String)> = json(o)
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["code"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+/// Naming the corpus's `newsmark.toml` or a registry file (as the pre-commit
+/// hook does with staged files) reports that file's config and registry
+/// findings, as the language server does, never article rules on its
+/// comments and descriptions.
+#[test]
+fn named_config_and_registry_files_get_their_own_checks_only() {
+    let dir = tempdir();
+    let p = dir.path();
+    // A comment line ending in `hint.` then a lower-case line reads as a
+    // spliced sentence (`broken-sentence`) if the file is taken for text.
+    std::fs::write(
+        p.join("newsmark.toml"),
+        "registry = [\"people.toml\"]\n[rules]\n# Set a rule to off | hint.\nno-such-rule = \"warning\"\n",
+    )
+    .expect("write");
+    // "An unnamed official" is an `anonymous-source` in article text.
+    std::fs::write(
+        p.join("people.toml"),
+        "[kim]\nname = \"Kim\"\ndescription = \"An unnamed official said so, a spokesman told reporters.\"\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("a.news"), "Fine text.\n").expect("write");
+
+    let out = newsmark(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "newsmark.toml",
+            "people.toml",
+        ],
+        p,
+    );
+    assert_eq!(
+        codes_by_path(&out),
+        [
+            ("newsmark.toml".to_string(), "config".to_string()),
+            ("people.toml".to_string(), "unused-entity".to_string()),
+        ],
+        "{}",
+        stdout(&out)
+    );
+    let out = newsmark(&["check", "--no-cache", "people.toml"], p);
+    assert!(
+        stdout(&out).contains("(0 articles and 1 config or registry file checked)"),
+        "{}",
+        stdout(&out)
+    );
+    // The same texts as articles do trip article rules: the test would pass
+    // for nothing if they did not.
+    std::fs::copy(p.join("newsmark.toml"), p.join("config.txt")).expect("copy");
+    std::fs::copy(p.join("people.toml"), p.join("people.txt")).expect("copy");
+    let out = newsmark(
+        &[
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "config.txt",
+            "people.txt",
+        ],
+        p,
+    );
+    assert_eq!(
+        codes_by_path(&out),
+        [
+            ("config.txt".to_string(), "broken-sentence".to_string()),
+            ("people.txt".to_string(), "anonymous-source".to_string()),
+        ],
+        "{}",
+        stdout(&out)
+    );
+
+    // With no newsmark.toml the registry is `entities.toml`.
+    let bare = tempdir();
+    std::fs::copy(p.join("people.toml"), bare.path().join("entities.toml")).expect("copy");
+    let out = newsmark(
+        &["check", "--no-cache", "--format", "json", "entities.toml"],
+        bare.path(),
+    );
+    assert_eq!(
+        codes_by_path(&out),
+        [("entities.toml".to_string(), "unused-entity".to_string())],
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// The pre-commit hook hands `newsmark check` the staged `.news` files and
+/// the corpus's config and registry files, nothing else (a `Cargo.toml`
+/// would be read as an article).
+#[test]
+fn pre_commit_hook_passes_articles_config_and_registry_only() {
+    let hooks = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).expect("hooks");
+    let line = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files:"))
+        .expect("a `files:` line");
+    // A single-quoted YAML scalar: backslashes are literal, '' is a quote.
+    let pattern = line
+        .trim()
+        .strip_prefix('\'')
+        .and_then(|l| l.strip_suffix('\''))
+        .expect("single-quoted `files`")
+        .replace("''", "'");
+    // pre-commit matches with Python's `re.search` on paths relative to the
+    // repository; this pattern means the same to the `regex` crate.
+    let re = regex::Regex::new(&pattern).expect("valid regex");
+    for path in [
+        "a.news",
+        "corpus/000_eb5689f22e956971.news",
+        "newsmark.toml",
+        "corpus/newsmark.toml",
+        "entities.toml",
+        "corpus/entities.toml",
+    ] {
+        assert!(re.is_match(path), "{path} should reach the hook");
+    }
+    for path in [
+        "Cargo.toml",
+        "server/Cargo.toml",
+        "pyproject.toml",
+        "my-entities.toml",
+        "corpus/raw/a.txt",
+        "notes.news.bak",
+        "README.md",
+    ] {
+        assert!(!re.is_match(path), "{path} should not reach the hook");
+    }
+}
+
+/// A file that is not UTF-8 text is an `encoding` finding whose JSON has a
+/// position like every other: 1-based line and column (in Unicode scalar
+/// values of the text before it, decoded lossily) from the byte offset.
+#[test]
+fn encoding_findings_in_json_have_line_and_column() {
+    let dir = tempdir();
+    let p = dir.path();
+    // The bad byte (offset 18) is on line 2 after “café ” (5 scalar values
+    // in 6 bytes).
+    std::fs::write(
+        p.join("latin1.news"),
+        b"First line.\ncaf\xc3\xa9 \xe9t\xe9\n",
+    )
+    .expect("write");
+    // A NUL after an earlier stray byte (one U+FFFD) on line 3.
+    std::fs::write(p.join("binary.news"), b"a\nb\n\xff\xfe\0x").expect("write");
+    let out = newsmark(&["check", "--no-cache", "--format", "json", "."], p);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings = json(&out);
+    let at = |path: &str| -> Vec<serde_json::Value> {
+        let f = findings
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("no finding for {path}: {findings:#?}"));
+        assert_eq!(f["code"], "encoding", "{f}");
+        [
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "start_byte",
+            "end_byte",
+        ]
+        .iter()
+        .map(|k| f[*k].clone())
+        .collect()
+    };
+    assert_eq!(
+        at("latin1.news"),
+        [2, 6, 2, 6, 18, 18].map(serde_json::Value::from)
+    );
+    // \xff and \xfe are each an invalid sequence: two U+FFFD.
+    assert_eq!(
+        at("binary.news"),
+        [3, 3, 3, 3, 6, 6].map(serde_json::Value::from)
+    );
+    // The CI formats carry the position too.
+    let out = newsmark(
+        &["check", "--no-cache", "--format", "github", "latin1.news"],
+        p,
+    );
+    assert!(
+        stdout(&out).contains("file=latin1.news,line=2,col=6"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file_is_reported_and_the_run_goes_on() {
@@ -150,18 +355,59 @@ fn unreadable_file_is_reported_and_the_run_goes_on() {
         std::fs::Permissions::from_mode(0o000),
     )
     .expect("chmod");
-    if std::fs::read(p.join("secret.news")).is_ok() {
-        // Running as root: permissions do not stop reads, so there is
-        // nothing to observe; the I/O path is covered by the missing-file test.
+    // As root (CI), the binary runs as `nobody`, whom the mode does stop.
+    let Some(out) = newsmark_unprivileged(&["check", "--no-cache", "."], p, &p.join("secret.news"))
+    else {
         return;
-    }
-    let out = newsmark(&["check", "."], p);
-    assert_eq!(out.status.code(), Some(2));
+    };
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("secret.news: cannot read"),
+        stderr(&out).contains("secret.news: cannot read: Permission denied"),
         "{}",
         stderr(&out)
     );
+    assert!(
+        stdout(&out).contains("All clear: 1 article checked."),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// docs/rules.md has a section for every rule `newsmark rules` lists, in
+/// that order, and each says what the rule finds, why it matters, shows an
+/// example and says how to fix it (CONTRIBUTING.md, "Adding a rule").
+#[test]
+fn rules_md_documents_every_rule_with_what_why_example_fix() {
+    let doc = std::fs::read_to_string(repo().join("docs/rules.md")).expect("rules.md");
+    let mut last = 0;
+    for rule in newsmark::checks::RULES {
+        let heading = format!("\n## `{}`\n", rule.code);
+        let start = doc
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no section {heading:?} in docs/rules.md"));
+        assert!(start > last, "`{}` is out of RULES order", rule.code);
+        last = start;
+        let body = &doc[start + heading.len()..];
+        let section = &body[..body.find("\n## ").unwrap_or(body.len())];
+        for part in [
+            "**What it finds.**",
+            "**Why it matters.**",
+            "**Example",
+            "**Fix.**",
+        ] {
+            assert!(
+                section.contains(part),
+                "the `{}` section of docs/rules.md has no {part}",
+                rule.code
+            );
+        }
+        assert!(
+            section.contains(&format!("[{}]", rule.code)),
+            "the `{}` section of docs/rules.md shows no real finding (`…[{}]: …`)",
+            rule.code,
+            rule.code
+        );
+    }
 }
 
 #[test]
@@ -401,6 +647,72 @@ fn thousands_of_files_and_a_huge_single_line_article() {
         stdout(&out).contains("3001 articles checked"),
         "{}",
         stdout(&out).lines().last().unwrap_or("")
+    );
+}
+
+/// Runs `newsmark ARGS` in `cwd` with stdout and stderr on a terminal (a
+/// pseudo-terminal from util-linux `script`); `None` when `script` cannot
+/// run here. Returns what the terminal showed.
+fn newsmark_in_terminal(args: &[&str], cwd: &std::path::Path) -> Option<String> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let mut command = quote(env!("CARGO_BIN_EXE_newsmark"));
+    for a in args {
+        command.push(' ');
+        command.push_str(&quote(a));
+    }
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("NEWSMARK_CACHE_DIR", test_cache_dir())
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let shown = stdout(&out);
+    // `script` itself failing (no pty in this sandbox) shows no summary.
+    (shown.contains("checked.")).then_some(shown)
+}
+
+/// The spinner appears on a terminal for a corpus of 500 files or more
+/// only; a small corpus, `--no-progress` and a stderr that is not a
+/// terminal (CI, pipes, editors) get none.
+#[test]
+fn progress_spinner_only_for_a_large_corpus_on_a_terminal() {
+    let big = tempdir();
+    for i in 0..500 {
+        std::fs::write(big.path().join(format!("{i:03}.news")), "Fine.\n").expect("write");
+    }
+    let small = tempdir();
+    for i in 0..499 {
+        std::fs::write(small.path().join(format!("{i:03}.news")), "Fine.\n").expect("write");
+    }
+
+    // Not a terminal: silent, however large the corpus.
+    let out = newsmark(&["check", "--no-cache", "."], big.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "",
+        "nothing on a stderr that is not a terminal"
+    );
+
+    let Some(shown) = newsmark_in_terminal(&["check", "--no-cache", "."], big.path()) else {
+        eprintln!("skipped the terminal half: util-linux `script` cannot run here");
+        return;
+    };
+    assert!(shown.contains("checking 500 files in ."), "{shown:?}");
+    assert!(
+        shown.contains("All clear: 500 articles checked."),
+        "{shown:?}"
+    );
+    let shown = newsmark_in_terminal(&["check", "--no-cache", "--no-progress", "."], big.path())
+        .expect("ran before");
+    assert!(!shown.contains("checking"), "{shown:?}");
+    let shown =
+        newsmark_in_terminal(&["check", "--no-cache", "."], small.path()).expect("ran before");
+    assert!(!shown.contains("checking"), "{shown:?}");
+    assert!(
+        shown.contains("All clear: 499 articles checked."),
+        "{shown:?}"
     );
 }
 

@@ -1,10 +1,16 @@
 //! The language server at the protocol level, with raw bytes on stdio:
 //! malformed JSON-RPC, requests before `initialize`, unknown methods, `exit`
 //! without `shutdown`. Each gets an answer (or a clean exit), never a crash.
+//! And the settings an editor sends with `workspace/didChangeConfiguration`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
 
 struct Server {
     child: Child,
@@ -181,4 +187,117 @@ fn a_panicking_handler_answers_an_error_and_the_server_stays_up() {
     s.response();
     s.send_raw(r#"{"jsonrpc":"2.0","method":"exit"}"#);
     assert!(s.wait_exit(Duration::from_secs(10)).is_some());
+}
+
+/// The `garbled-token` findings of `uri` published since the notifications
+/// were last cleared: `Some(severities)` once a publication arrives.
+fn published_garbled(c: &mut lsp_client::Client, uri: &str) -> Option<Vec<Value>> {
+    let is_it =
+        |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
+    if !c.wait_notification(Duration::from_secs(20), is_it) {
+        return None;
+    }
+    let last = c.notifications.iter().rev().find(|m| is_it(m))?;
+    Some(
+        last["params"]["diagnostics"]
+            .as_array()?
+            .iter()
+            .filter(|d| d["code"] == "garbled-token")
+            .map(|d| d["severity"].clone())
+            .collect(),
+    )
+}
+
+/// Neovim sends its `settings` option as `workspace/didChangeConfiguration`:
+/// rule severities there (shaped like `initializationOptions`, under
+/// `newsmark` or not) apply at once, and clearing them brings back
+/// `newsmark.toml`'s levels.
+#[test]
+fn did_change_configuration_sets_rule_severities_and_republishes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(
+        root.join("newsmark.toml"),
+        "[rules]\ngarbled-token = \"info\"\n",
+    )
+    .expect("write");
+    let path = root.join("a.news");
+    let text = "Shells that date to the src950s, it said.\n";
+    std::fs::write(&path, text).expect("write");
+    let uri = lsp_client::uri(&path);
+    let mut c = lsp_client::Client::start(&root);
+    c.initialize(&root, false);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "newsmark", "version": 1, "text": text}}),
+    );
+    // LSP severities: 1 error, 2 warning, 3 information, 4 hint.
+    let wait_for = |c: &mut lsp_client::Client, want: Vec<Value>| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let got = published_garbled(c, &uri);
+            if got.as_ref() == Some(&want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "wanted garbled-token severities {want:?}, last published {got:?}"
+            );
+            c.notifications.clear();
+        }
+    };
+    wait_for(&mut c, vec![json!(3)]);
+
+    c.notifications.clear();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"newsmark": {"rules": {"garbled-token": "off"}}}}),
+    );
+    wait_for(&mut c, vec![]);
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(
+        r["result"]["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().all(|d| d["code"] != "garbled-token")),
+        "{r}"
+    );
+
+    c.notifications.clear();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"rules": {"garbled-token": "error", "no-such-rule": "off"}}}),
+    );
+    wait_for(&mut c, vec![json!(1)]);
+
+    // Settings with no `rules` leave the severities alone; `{}` clears them.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"newsmark": {}}}),
+    );
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let r = c.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let severities: Vec<&Value> = r["result"]["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "garbled-token")
+        .map(|d| &d["severity"])
+        .collect();
+    assert_eq!(severities, [&json!(1)], "{r}");
+    c.notifications.clear();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"newsmark": {"rules": {}}}}),
+    );
+    wait_for(&mut c, vec![json!(3)]);
+    assert!(c.shutdown());
 }

@@ -44,3 +44,44 @@ pub fn json(o: &Output) -> Vec<serde_json::Value> {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
+
+/// Runs `newsmark ARGS` in `cwd` as a user that file permissions bind, for
+/// the tests of unreadable files. `locked` is a file the test made
+/// unreadable (mode 000): if this process can still read it, it is root
+/// (CI runs as root), and the binary runs as `nobody` (uid and gid 65534)
+/// through util-linux `setpriv`, with `cwd` opened to it (mode 0755).
+/// `None`, with the reason printed, only when neither way works here.
+#[cfg(unix)]
+pub fn newsmark_unprivileged(args: &[&str], cwd: &Path, locked: &Path) -> Option<Output> {
+    use std::os::unix::fs::PermissionsExt;
+    if std::fs::read(locked).is_err() {
+        return Some(newsmark(args, cwd));
+    }
+    let as_nobody = |args: &[&str]| {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_newsmark"))
+            .args(args)
+            .current_dir(cwd)
+            .output()
+    };
+    // Can `nobody` run the binary at all (setpriv present, allowed to drop
+    // privileges, every folder above the binary open to others)?
+    match as_nobody(&["--version"]) {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => {
+            eprintln!(
+                "skipped: running as root, and the binary cannot run as nobody through setpriv: {}",
+                stderr(&o).trim()
+            );
+            return None;
+        }
+        Err(e) => {
+            eprintln!("skipped: running as root, and setpriv cannot run ({e})");
+            return None;
+        }
+    }
+    std::fs::set_permissions(cwd, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = as_nobody(args).expect("setpriv ran a moment ago");
+    Some(out)
+}

@@ -66,6 +66,8 @@ describe('package.json', () => {
     assert.equal(props['newsmark.debounceMs'].default, 200);
     assert.deepEqual(props['newsmark.rules'].additionalProperties.enum, [...SEVERITIES]);
     assert.match(props['newsmark.rules'].markdownDescription, /newsmark\.toml/);
+    // The server applies `initializationOptions.rules` (tests/lsp/test_encoding.py).
+    assert.doesNotMatch(props['newsmark.rules'].markdownDescription, /does not apply/);
   });
 
   test('the language client id matches the settings prefix (so newsmark.trace.server works)', () => {

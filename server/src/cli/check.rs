@@ -51,6 +51,53 @@ fn targets(
     (by_root.into_values().collect(), errors)
 }
 
+/// The smallest corpus (files its walk finds: articles and plain text) that
+/// gets a spinner on stderr while it is checked, when stderr is a terminal.
+/// A smaller one is checked in silence: a release build checks it in a
+/// fraction of a second (docs/performance.md), and a spinner flashing past is
+/// noise.
+pub const PROGRESS_MIN_FILES: usize = 500;
+
+/// The corpus's `newsmark.toml`, parsed (the defaults when there is none).
+/// Read here only for what `check` must know before the corpus loads (the
+/// registry's names, the files to walk); the load reads it again and reports
+/// its problems.
+fn config_of(root: &Path) -> crate::corpus::Config {
+    crate::corpus::read_text(&root.join(crate::corpus::CONFIG_FILE))
+        .map(|text| crate::corpus::Config::parse(&text))
+        .unwrap_or_default()
+}
+
+/// The corpus's own config and registry files under `root` (`newsmark.toml`
+/// and the `registry` files it lists, `entities.toml` by default). Named on
+/// the command line they are checked as what they are, like the language
+/// server does, never read as article text.
+fn config_files(root: &Path, config: &crate::corpus::Config) -> Vec<PathBuf> {
+    let mut files = vec![root.join(crate::corpus::CONFIG_FILE)];
+    files.extend(config.registry.iter().map(|r| root.join(r)));
+    files
+}
+
+/// A spinner on stderr while a large corpus is checked (see
+/// [`PROGRESS_MIN_FILES`]). The load reports no progress of its own, so this
+/// shows the size, the corpus and the time taken, not a fraction done.
+fn spinner(root: &Path, config: &crate::corpus::Config) -> Option<indicatif::ProgressBar> {
+    let files = crate::corpus::walk(root, config).len();
+    if files < PROGRESS_MIN_FILES {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    let shown = Corpus::display_path(root);
+    let shown = if shown.is_empty() { ".".into() } else { shown };
+    bar.set_message(format!("checking {files} files in {shown}"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar.tick();
+    Some(bar)
+}
+
 /// Whether a finding in `path` is reported for this run.
 fn named(t: &Target, path: &Path) -> bool {
     let listed = t.files.iter().any(|f| f == path) || t.dirs.iter().any(|d| path.starts_with(d));
@@ -98,6 +145,8 @@ pub fn changed_since(dir: &Path, rev: &str) -> Result<std::collections::HashSet<
 pub struct Outcome {
     /// How many articles the named paths hold.
     pub checked: usize,
+    /// How many of the corpora's config and registry files were named.
+    pub checked_config: usize,
     /// Each corpus, its findings for the named paths, and the named files
     /// that are not text (bad encoding, NUL bytes).
     pub corpora: Vec<(Corpus, Vec<Diagnostic>, Vec<crate::corpus::LoadError>)>,
@@ -114,21 +163,32 @@ pub fn collect(
     let (targets, mut io_errors) = targets(paths, only);
     let mut corpora = Vec::new();
     let mut checked = 0;
+    let mut checked_config = 0;
     for t in targets {
-        let bar = progress.then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message(format!("checking {}", Corpus::display_path(&t.root)));
-            bar.enable_steady_tick(std::time::Duration::from_millis(100));
-            bar
-        });
+        let config = config_of(&t.root);
+        // The walk is counted only when a spinner could be shown at all.
+        let bar = if progress {
+            spinner(&t.root, &config)
+        } else {
+            None
+        };
+        // A named config or registry file is loaded as such with the corpus
+        // (and its findings reported through `named`), not as an article.
+        let own = config_files(&t.root, &config);
+        let extra: Vec<PathBuf> = t
+            .files
+            .iter()
+            .filter(|f| !own.contains(f))
+            .cloned()
+            .collect();
         // Summaries only: each article is checked as it is read and its
         // parsed document dropped (`--fix` parses again the few it fixes).
         let (corpus, cached) = if use_cache {
             let cache = crate::corpus::cache::Cache::open(&t.root);
             let entries = cache.len();
-            (Corpus::load_cached(&t.root, &t.files, cache), entries)
+            (Corpus::load_cached(&t.root, &extra, cache), entries)
         } else {
-            (Corpus::load_summaries(&t.root, &t.files), 0)
+            (Corpus::load_summaries(&t.root, &extra), 0)
         };
         let found = check_corpus(&corpus);
         // Written only when something changed: a warm run of an unchanged
@@ -169,6 +229,12 @@ pub fn collect(
             .iter()
             .filter(|a| named(&t, &a.path))
             .count();
+        checked_config += corpus
+            .config_file
+            .iter()
+            .chain(&corpus.registry_files)
+            .filter(|f| t.files.contains(&f.path) && named(&t, &f.path))
+            .count();
         let bad: Vec<_> = corpus
             .load_errors
             .iter()
@@ -179,6 +245,7 @@ pub fn collect(
     }
     Outcome {
         checked,
+        checked_config,
         corpora,
         io_errors,
     }
@@ -233,6 +300,7 @@ pub fn run(
             let again = collect(&paths, false, only.as_ref(), use_cache);
             outcome.corpora = again.corpora;
             outcome.checked = again.checked;
+            outcome.checked_config = again.checked_config;
         }
     }
 
@@ -252,12 +320,21 @@ pub fn run(
                 Format::Human => {
                     let _ = writeln!(stdout, "error[encoding]: {shown}: {}\n", e.message);
                 }
-                Format::Json | Format::Sarif | Format::Github => json.push(serde_json::json!({
-                    "path": shown, "code": "encoding", "severity": "error", "message": e.message,
-                    "help": "save the file as UTF-8 text", "line": null, "column": null,
-                    "end_line": null, "end_column": null,
-                    "start_byte": e.offset, "end_byte": e.offset, "fix": null,
-                })),
+                Format::Json | Format::Sarif | Format::Github => {
+                    // The file is read again for its position (its text was
+                    // not kept); gone meanwhile, the position stays null.
+                    let at = e.offset.and_then(|offset| {
+                        let bytes = std::fs::read(&e.path).ok()?;
+                        Some(super::output::line_col_in_bytes(&bytes, offset))
+                    });
+                    let (line, column) = at.unzip();
+                    json.push(serde_json::json!({
+                        "path": shown, "code": "encoding", "severity": "error", "message": e.message,
+                        "help": "save the file as UTF-8 text", "line": line, "column": column,
+                        "end_line": line, "end_column": column,
+                        "start_byte": e.offset, "end_byte": e.offset, "fix": null,
+                    }))
+                }
             }
         }
         let mut last_file = None;
@@ -331,19 +408,24 @@ pub fn run(
             })
             .collect();
             let articles = outcome.checked;
+            let mut what = format!("{articles} article{}", if articles == 1 { "" } else { "s" });
+            // A named `newsmark.toml` or registry file is checked too, as
+            // what it is (not an article).
+            let config = outcome.checked_config;
+            if config > 0 {
+                what.push_str(&format!(
+                    " and {config} config or registry file{}",
+                    if config == 1 { "" } else { "s" }
+                ));
+            }
             if total == 0 {
-                let _ = writeln!(
-                    stdout,
-                    "All clear: {articles} article{} checked.",
-                    if articles == 1 { "" } else { "s" }
-                );
+                let _ = writeln!(stdout, "All clear: {what} checked.");
             } else {
                 let _ = writeln!(
                     stdout,
-                    "Found {} in {files_with} file{} ({articles} article{} checked).",
+                    "Found {} in {files_with} file{} ({what} checked).",
                     parts.join(", "),
                     if files_with == 1 { "" } else { "s" },
-                    if articles == 1 { "" } else { "s" },
                 );
             }
             if fix {

@@ -44,7 +44,8 @@ pub enum Format {
 pub enum Command {
     /// Check articles: directories are walked for `.news` files (per the
     /// corpus's `newsmark.toml`); files named explicitly are checked whatever
-    /// their extension (plain scraped text when not `.news`).
+    /// their extension (plain scraped text when not `.news`; the corpus's
+    /// `newsmark.toml` and registry files get their own checks).
     Check {
         /// Files or directories (default: the current directory).
         paths: Vec<PathBuf>,
@@ -55,7 +56,8 @@ pub enum Command {
         /// what is left.
         #[arg(long)]
         fix: bool,
-        /// Never show a progress bar.
+        /// Never show the progress spinner (otherwise shown on stderr, when
+        /// it is a terminal, while a corpus of 500 files or more is checked).
         #[arg(long)]
         no_progress: bool,
         /// Report only files changed since this git revision (and untracked

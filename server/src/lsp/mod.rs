@@ -253,8 +253,9 @@ struct State {
     progress: bool,
     /// The document version last published for each open file.
     sent_versions: HashMap<PathBuf, i32>,
-    /// Rule severities from the editor's settings (`initializationOptions.rules`),
-    /// applied on top of each corpus's `newsmark.toml`.
+    /// Rule severities from the editor's settings (`initializationOptions.rules`,
+    /// replaced by `workspace/didChangeConfiguration`), applied on top of each
+    /// corpus's `newsmark.toml`.
     rule_overrides: std::collections::BTreeMap<String, checks::Severity>,
     /// Whether the workspace is being indexed. Meanwhile editor text waits
     /// in `open` and is put into the corpora when indexing ends (loading a
@@ -292,6 +293,27 @@ enum Indexing {
 /// reads the cache, never writes it).
 fn load_root(root: &Path) -> Corpus {
     Corpus::load_cached(root, &[], crate::corpus::cache::Cache::open(root))
+}
+
+/// The editor's rule severities in settings shaped like the
+/// `initializationOptions` (`{"rules": {"garbled-token": "off"}}`): known
+/// codes and levels only (others are ignored). `None` when there is no
+/// `rules` object.
+fn rule_settings(
+    options: &serde_json::Value,
+) -> Option<std::collections::BTreeMap<String, checks::Severity>> {
+    let rules = options.get("rules")?.as_object()?;
+    Some(
+        rules
+            .iter()
+            .filter_map(|(code, level)| {
+                Some((
+                    checks::rule(code)?.code.to_string(),
+                    level.as_str().and_then(checks::Severity::parse)?,
+                ))
+            })
+            .collect(),
+    )
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -336,6 +358,34 @@ fn unknown(uri: &Uri) -> Error {
 }
 
 impl State {
+    /// Replaces the editor's rule severities. A code no longer overridden
+    /// goes back to its corpus's `newsmark.toml` level (or the default);
+    /// the new ones are applied by the next [`State::diagnose`].
+    fn set_rule_overrides(&mut self, rules: std::collections::BTreeMap<String, checks::Severity>) {
+        let dropped: Vec<&String> = self
+            .rule_overrides
+            .keys()
+            .filter(|code| !rules.contains_key(*code))
+            .collect();
+        if !dropped.is_empty() {
+            for corpus in &mut self.corpora {
+                let base = corpus
+                    .config_file
+                    .as_ref()
+                    .map(|f| crate::corpus::Config::parse(&f.text).rules)
+                    .unwrap_or_default();
+                for code in &dropped {
+                    match base.get(*code) {
+                        Some(level) => corpus.config.rules.insert((*code).clone(), *level),
+                        None => corpus.config.rules.remove(*code),
+                    };
+                }
+                corpus.invalidate_findings();
+            }
+        }
+        self.rule_overrides = rules;
+    }
+
     /// The corpus holding `path` (or that would hold it).
     fn corpus_of(&self, path: &Path) -> Option<usize> {
         self.corpora
@@ -681,17 +731,9 @@ impl LanguageServer for Backend {
             if let Some(rules) = params
                 .initialization_options
                 .as_ref()
-                .and_then(|o| o.get("rules"))
-                .and_then(serde_json::Value::as_object)
+                .and_then(rule_settings)
             {
-                for (code, level) in rules {
-                    if let (Some(rule), Some(level)) = (
-                        checks::rule(code),
-                        level.as_str().and_then(checks::Severity::parse),
-                    ) {
-                        s.rule_overrides.insert(rule.code.to_string(), level);
-                    }
-                }
+                s.rule_overrides = rules;
             }
             if let Some(ms) = params
                 .initialization_options
@@ -1008,6 +1050,36 @@ impl LanguageServer for Backend {
                 if !s.corpora.iter().any(|x| x.root == c.root) {
                     s.corpora.push(c);
                 }
+            }
+        }
+        self.schedule();
+    }
+
+    /// Settings shaped like the `initializationOptions`, at the top level or
+    /// under `newsmark` (Neovim sends its `settings` option as it is):
+    /// `rules` replaces the editor's rule severities (`{}` clears them) and
+    /// every file's findings are published again; `debounceMs` sets the
+    /// debounce. Settings without either change nothing.
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let settings = params
+            .settings
+            .get("newsmark")
+            .filter(|v| v.is_object())
+            .unwrap_or(&params.settings);
+        let rules = rule_settings(settings);
+        let debounce = settings
+            .get("debounceMs")
+            .and_then(serde_json::Value::as_u64);
+        if rules.is_none() && debounce.is_none() {
+            return;
+        }
+        {
+            let mut s = lock(&self.state);
+            if let Some(ms) = debounce {
+                s.debounce = Duration::from_millis(ms);
+            }
+            if let Some(rules) = rules {
+                s.set_rule_overrides(rules);
             }
         }
         self.schedule();

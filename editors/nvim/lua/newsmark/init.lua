@@ -24,7 +24,9 @@ M.defaults = {
   cmd = { 'newsmark', 'lsp' },
   -- Sent as `initializationOptions` (e.g. { debounceMs = 200 }).
   init_options = nil,
-  -- Sent with workspace/didChangeConfiguration.
+  -- Sent with workspace/didChangeConfiguration, e.g.
+  -- { newsmark = { rules = { ['unused-entity'] = 'off' } } } (rule severities
+  -- on top of newsmark.toml; docs/server.md).
   settings = nil,
   -- Client capabilities (default: Neovim's own).
   capabilities = nil,
