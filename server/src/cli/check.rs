@@ -133,15 +133,15 @@ pub fn collect(
         let found = check_corpus(&corpus);
         // Written only when something changed: a warm run of an unchanged
         // corpus reads the cache and writes nothing.
-        if use_cache && (corpus.cache_hits != corpus.articles.len() || cached != corpus.cache_hits)
+        if use_cache
+            && (corpus.cache_hits != corpus.articles.len() || cached != corpus.cache_hits)
+            && let Err(e) = crate::corpus::cache::save(&t.root, &corpus.articles)
         {
-            if let Err(e) = crate::corpus::cache::save(&t.root, &corpus.articles) {
-                eprintln!(
-                    "warning: cannot write the cache for {} ({e}); \
-                     the next run starts cold (--no-cache skips it)",
-                    Corpus::display_path(&t.root)
-                );
-            }
+            eprintln!(
+                "warning: cannot write the cache for {} ({e}); \
+                 the next run starts cold (--no-cache skips it)",
+                Corpus::display_path(&t.root)
+            );
         }
         let diags: Vec<Diagnostic> = found
             .into_iter()
