@@ -17,6 +17,53 @@ pub struct ConfigProblem {
     pub message: String,
 }
 
+/// A key of `newsmark.toml`: what it does, its type and default, as
+/// docs/format.md (section Configuration) describes it. For messages and
+/// the editor's hover.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub kind: &'static str,
+    pub default: &'static str,
+}
+
+/// Every key `newsmark.toml` accepts.
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "extensions",
+        summary: "Extensions of the annotated articles a folder walk picks up.",
+        kind: "string or list of strings; a leading dot is ignored",
+        default: r#"`["news"]`"#,
+    },
+    Key {
+        name: "plain",
+        summary: "Extensions of plain scraped text files: walked too, read with no markup and \
+                  no front matter (every byte is article text).",
+        kind: "string or list of strings; a leading dot is ignored",
+        default: "none",
+    },
+    Key {
+        name: "exclude",
+        summary: "Paths to leave out of folder walks, relative to the root.",
+        kind: "string or list of gitignore-style patterns",
+        default: "none",
+    },
+    Key {
+        name: "registry",
+        summary: "Registry files (entities and claims), relative to the root; one listed but \
+                  absent is skipped.",
+        kind: "string or list of paths",
+        default: r#"`["entities.toml"]`"#,
+    },
+    Key {
+        name: "rules",
+        summary: "The severity of each rule: off, hint, info, warning or error.",
+        kind: r#"table of `rule-code = "severity"`"#,
+        default: "each rule's default (docs/rules.md)",
+    },
+];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// File extensions (without the dot) of annotated articles.
@@ -58,38 +105,40 @@ impl Config {
         for (key, value) in table.get_ref().iter() {
             let name = key.get_ref().as_ref();
             match name {
-                "extensions" | "plain" | "exclude" | "registry" => match string_list(value.get_ref()) {
-                    Some(list) => {
-                        let list = if name == "extensions" || name == "plain" {
-                            list.into_iter()
-                                .map(|e| e.trim_start_matches('.').to_string())
-                                .collect()
-                        } else {
-                            list
-                        };
-                        if name == "exclude" {
-                            for pattern in &list {
-                                let mut o = ignore::overrides::OverrideBuilder::new("/");
-                                if let Err(e) = o.add(&format!("!{pattern}")) {
-                                    config.problems.push(ConfigProblem {
+                "extensions" | "plain" | "exclude" | "registry" => {
+                    match string_list(value.get_ref()) {
+                        Some(list) => {
+                            let list = if name == "extensions" || name == "plain" {
+                                list.into_iter()
+                                    .map(|e| e.trim_start_matches('.').to_string())
+                                    .collect()
+                            } else {
+                                list
+                            };
+                            if name == "exclude" {
+                                for pattern in &list {
+                                    let mut o = ignore::overrides::OverrideBuilder::new("/");
+                                    if let Err(e) = o.add(&format!("!{pattern}")) {
+                                        config.problems.push(ConfigProblem {
                                         range: value.span(),
                                         message: format!("`exclude` pattern `{pattern}` is not a valid glob: {e}"),
                                     });
+                                    }
                                 }
                             }
+                            match name {
+                                "extensions" => config.extensions = list,
+                                "plain" => config.plain = list,
+                                "exclude" => config.exclude = list,
+                                _ => config.registry = list,
+                            }
                         }
-                        match name {
-                            "extensions" => config.extensions = list,
-                            "plain" => config.plain = list,
-                            "exclude" => config.exclude = list,
-                            _ => config.registry = list,
-                        }
+                        None => config.problems.push(ConfigProblem {
+                            range: value.span(),
+                            message: format!("`{name}` must be a list of strings"),
+                        }),
                     }
-                    None => config.problems.push(ConfigProblem {
-                        range: value.span(),
-                        message: format!("`{name}` must be a list of strings"),
-                    }),
-                },
+                }
                 "rules" => {
                     let DeValue::Table(rules) = value.get_ref() else {
                         config.problems.push(ConfigProblem {
@@ -130,7 +179,8 @@ impl Config {
                 other => config.problems.push(ConfigProblem {
                     range: key.span(),
                     message: format!(
-                        "unknown key `{other}`; known keys: extensions, plain, exclude, registry, rules"
+                        "unknown key `{other}`; known keys: {}",
+                        KEYS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
                     ),
                 }),
             }
@@ -150,5 +200,24 @@ pub(crate) fn string_list(v: &DeValue) -> Option<Vec<String>> {
             })
             .collect(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Config, KEYS};
+
+    #[test]
+    fn every_documented_key_is_accepted() {
+        for key in KEYS {
+            let value = if key.name == "rules" { "{}" } else { "[]" };
+            let c = Config::parse(&format!("{} = {value}\n", key.name));
+            assert_eq!(c.problems, [], "{}", key.name);
+        }
+        let c = Config::parse("colour = 1\n");
+        assert_eq!(
+            c.problems[0].message,
+            "unknown key `colour`; known keys: extensions, plain, exclude, registry, rules"
+        );
     }
 }
