@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Target, article_label, contains, outlet_of, target_at};
+use super::{Target, article_label, claim_outlets, contains, outlet_of, target_at};
 use crate::checks::FileRef;
 use crate::checks::dates::{When, weekday_name};
 use crate::checks::wording::{DiffPart, diff, normalise};
@@ -287,11 +287,12 @@ fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) 
         }
     }
     wordings.sort_by_key(|(d, i, _, _)| (d.is_none(), *d, *i));
-    let outlets: BTreeSet<usize> = wordings.iter().map(|w| w.1).collect();
+    // Outlets, not articles: two stories of one outlet count once (as the
+    // code lens counts).
+    let outlets = claim_outlets(corpus, name).len();
     out.push_str(&format!(
-        "\nCarried by {} source{}:\n",
-        outlets.len(),
-        if outlets.len() == 1 { "" } else { "s" }
+        "\nCarried by {outlets} outlet{}:\n",
+        if outlets == 1 { "" } else { "s" }
     ));
     for (n, (_, i, text, here)) in wordings.iter().enumerate() {
         out.push_str(&format!(
@@ -489,9 +490,33 @@ author = "@prk"
 
                 North Korea has never exported weapons to Russia.
 
-                Carried by 2 sources:
+                Carried by 2 outlets:
                 - The Manila Times, 2022-09-22 (first): “we will not plan to export them,”
                 - (this) BBC News, 2022-09-23: “we will have no plan to export them.”
+
+                Differs from the first appearance (The Manila Times): we will ~~not~~ **have no** plan to export them.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn claim_counts_outlets_not_articles() {
+        // A second BBC story with the same claim: three wordings, two outlets.
+        check(
+            &format!(
+                "{}//- /bbc2.news\n+++\nid = \"bbc2\"\noutlet = \"@bbc\"\npublished = 2022-09-24\n+++\n[“we will have no plan to export them”]{{.quote by=@prk-mnd-official claim=no-arms-exports}}\n",
+                CORPUS.replace("[“we will have", "[“we $0will have")
+            ),
+            expect![[r#"
+                106..219
+                **claim `no-arms-exports`**
+
+                North Korea has never exported weapons to Russia.
+
+                Carried by 2 outlets:
+                - The Manila Times, 2022-09-22 (first): “we will not plan to export them,”
+                - (this) BBC News, 2022-09-23: “we will have no plan to export them.”
+                - BBC News, 2022-09-24: “we will have no plan to export them”
 
                 Differs from the first appearance (The Manila Times): we will ~~not~~ **have no** plan to export them.
             "#]],
