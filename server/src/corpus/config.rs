@@ -96,12 +96,7 @@ impl Config {
     pub fn parse(src: &str) -> Config {
         let mut config = Config::default();
         let (table, errors) = DeTable::parse_recoverable(src);
-        for e in errors {
-            config.problems.push(ConfigProblem {
-                range: e.span().unwrap_or(0..src.len()),
-                message: format!("invalid TOML: {}", e.message().trim()),
-            });
-        }
+        config.problems.extend(toml_problems(src, &errors));
         for (key, value) in table.get_ref().iter() {
             let name = key.get_ref().as_ref();
             match name {
@@ -189,6 +184,80 @@ impl Config {
     }
 }
 
+/// The TOML syntax errors of `src` as problems. A key or table defined
+/// twice is named ("`prk` is defined twice", at the second definition), and
+/// the keys of a table defined again are not reported each as well (the
+/// parser reads them into the first table, where they are duplicates too).
+pub(crate) fn toml_problems(src: &str, errors: &[toml::de::Error]) -> Vec<ConfigProblem> {
+    let mut out = Vec::new();
+    // Where the body of the last table defined twice ends.
+    let mut skip_until: Option<usize> = None;
+    for e in errors {
+        let range = e.span().unwrap_or(0..src.len());
+        let message = e.message().trim();
+        if message != "duplicate key" {
+            out.push(ConfigProblem {
+                range,
+                message: format!("invalid TOML: {message}"),
+            });
+            continue;
+        }
+        if skip_until.is_some_and(|end| range.start < end) {
+            continue;
+        }
+        let line_start = src
+            .get(..range.start)
+            .and_then(|before| before.rfind('\n'))
+            .map_or(0, |n| n + 1);
+        let line_end = src
+            .get(line_start..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(src.len(), |n| line_start + n);
+        let line = src.get(line_start..line_end).unwrap_or("");
+        let message = match header_name(line) {
+            Some(header) => {
+                skip_until = Some(next_header(src, line_end));
+                format!("`{header}` is defined twice: keep one `[{header}]` table")
+            }
+            None => {
+                let key = src.get(range.clone()).unwrap_or("").trim();
+                let key = key.trim_matches(|c| c == '"' || c == '\'');
+                format!("`{key}` is defined twice")
+            }
+        };
+        out.push(ConfigProblem { range, message });
+    }
+    out
+}
+
+/// The name in a `[table]` header line (not an `[[array]]` one), without
+/// spaces around the dots.
+fn header_name(line: &str) -> Option<String> {
+    let inner = line.trim().strip_prefix('[')?;
+    if inner.starts_with('[') {
+        return None;
+    }
+    let (name, _) = inner.split_once(']')?;
+    Some(
+        name.split('.')
+            .map(|part| part.trim().trim_matches(|c| c == '"' || c == '\''))
+            .collect::<Vec<_>>()
+            .join("."),
+    )
+}
+
+/// Where the next table header after `from` starts (else the end).
+fn next_header(src: &str, from: usize) -> usize {
+    let mut at = from;
+    for line in src.get(from..).unwrap_or("").split_inclusive('\n') {
+        if at > from && line.trim_start().starts_with('[') {
+            return at;
+        }
+        at += line.len();
+    }
+    src.len()
+}
+
 pub(crate) fn string_list(v: &DeValue) -> Option<Vec<String>> {
     match v {
         DeValue::String(s) => Some(vec![s.to_string()]),
@@ -205,7 +274,70 @@ pub(crate) fn string_list(v: &DeValue) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    use expect_test::expect;
+
     use super::{Config, KEYS};
+    use crate::checks::test_support::check;
+
+    #[test]
+    fn table_defined_twice_is_one_problem_naming_it() {
+        check(
+            "config",
+            "//- /a.news\n[North Korea]{@prk} and [the US]{@usa}\n//- /entities.toml\n[prk]\nkind = \"country\"\nname = \"North Korea\"\n\n[prk]\nkind = \"country\"\nname = \"DPRK\"\n\n[usa]\nname = \"US\"\nname = \"United States\"\n",
+            expect![[r#"
+                entities.toml error: `prk` is defined twice: keep one `[prk]` table
+                  | [prk]
+                  |  ^^^
+                  = help: see docs/format.md, section Registry
+                entities.toml error: `name` is defined twice
+                  | name = "United States"
+                  | ^^^^
+                  = help: see docs/format.md, section Registry
+            "#]],
+        );
+    }
+
+    #[test]
+    fn claim_defined_twice_is_named_with_its_table() {
+        check(
+            "config",
+            "//- /entities.toml\n[claims.no-arms]\ntext = \"x\"\n[claims . no-arms]\ntext = \"y\"\n",
+            expect![[r#"
+                entities.toml error: `claims.no-arms` is defined twice: keep one `[claims.no-arms]` table
+                  | [claims . no-arms]
+                  |           ^^^^^^^
+                  = help: see docs/format.md, section Registry
+            "#]],
+        );
+    }
+
+    #[test]
+    fn rules_defined_twice_in_the_config() {
+        check(
+            "config",
+            "//- /newsmark.toml\n[rules]\nunused-entity = \"off\"\n[rules]\nunused-entity = \"hint\"\n",
+            expect![[r#"
+                newsmark.toml error: `rules` is defined twice: keep one `[rules]` table
+                  | [rules]
+                  |  ^^^^^
+                  = help: see docs/format.md, section Configuration
+            "#]],
+        );
+    }
+
+    #[test]
+    fn other_toml_errors_keep_the_parser_message() {
+        check(
+            "config",
+            "//- /entities.toml\n[prk\nname = \"North Korea\"\n",
+            expect![[r#"
+                entities.toml error: invalid TOML: unclosed table, expected `]`
+                  | [prk
+                  |     ^
+                  = help: see docs/format.md, section Registry
+            "#]],
+        );
+    }
 
     #[test]
     fn every_documented_key_is_accepted() {
