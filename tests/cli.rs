@@ -540,6 +540,50 @@ fn fix_escapes_a_long_line_of_stray_brackets_in_one_run() {
 }
 
 #[test]
+fn unlinked_quote_fix_edits_both_articles_and_fix_leaves_it_to_the_analyst() {
+    let dir = tempdir();
+    let p = dir.path();
+    let a = "[“We have never exported weapons or ammunition to Russia before, and we will not plan to export them”]{.quote by=@o}\n";
+    let b = "[“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o}\n";
+    std::fs::write(p.join("a.news"), a).expect("write");
+    std::fs::write(p.join("b.news"), b).expect("write");
+
+    let out = newsmark(&["check", "--format", "json", "b.news"], p);
+    let findings = json(&out);
+    let f = findings
+        .iter()
+        .find(|f| f["code"] == "unlinked-quote")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    let name = " claim=quote-we-have-never-exported";
+    assert_eq!(f["fix"]["replacement"], name, "{f:#}");
+    assert_eq!(f["fix"]["safe"], false, "{f:#}");
+    assert_eq!(f["fix"]["elsewhere"]["path"], "a.news", "{f:#}");
+    assert_eq!(f["fix"]["elsewhere"]["replacement"], name, "{f:#}");
+    let at = a.find("}").expect("}") as u64;
+    assert_eq!(f["fix"]["elsewhere"]["start_byte"].as_u64(), Some(at));
+    assert_eq!(f["fix"]["elsewhere"]["end_byte"].as_u64(), Some(at));
+
+    let text = stdout(&newsmark(&["check", "b.news"], p));
+    assert!(
+        text.contains(&format!(
+            "insert `{name}`, and insert `{name}` in a.news:1:{}",
+            a[..a.find('}').expect("}")].chars().count() + 1
+        )),
+        "{text}"
+    );
+
+    // A suggestion: `--fix` leaves both files alone.
+    let out = newsmark(&["check", "--fix", "."], p);
+    assert!(
+        stdout(&out).contains("Applied 0 fixes."),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(std::fs::read_to_string(p.join("a.news")).expect("read"), a);
+    assert_eq!(std::fs::read_to_string(p.join("b.news")).expect("read"), b);
+}
+
+#[test]
 fn config_sets_severities_and_allow_silences() {
     let dir = tempdir();
     let p = dir.path();

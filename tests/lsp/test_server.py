@@ -396,3 +396,43 @@ async def test_annotate_a_mention_everywhere_and_add_to_registry(client: Languag
     add = next(a for a in actions if a.title == "Add `someone-new` to the registry")
     (uri, edits), = add.edit.changes.items()
     assert uri.endswith("entities.toml") and "[someone-new]" in edits[0].new_text
+
+
+async def test_hover_in_the_config_shows_a_rule(client: LanguageClient):
+    config = client.corpus_dir / "newsmark.toml"
+    text = open_doc(client, config)
+    uri = types.TextDocumentIdentifier(uri=config.as_uri())
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=uri, position=pos(text, "anonymous-source", 3)))
+    assert "rule `anonymous-source`" in hover.contents.value, hover
+    assert "configured: `info`" in hover.contents.value, hover
+    hover = await client.text_document_hover_async(types.HoverParams(text_document=uri, position=pos(text, "exclude", 2)))
+    assert "**`exclude`**" in hover.contents.value, hover
+
+
+async def test_linking_two_unlinked_quotes_edits_both_files(client: LanguageClient):
+    # Not in the shipped corpus, so the pair has no claim to join.
+    quote = "The committee will publish its findings on the reservoir collapse, and it will do so before the spring"
+    first = client.corpus_dir / "zz-first.news"
+    second = client.corpus_dir / "zz-second.news"
+    first.write_text(f"[“{quote}”]{{.quote by=@prk}}\n")
+    second.write_text(f"It said [“{quote.replace(', and', ' and')}.”]{{.quote by=@prk}}\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=p.as_uri(), type=types.FileChangeType.Created) for p in (first, second)]
+        )
+    )
+    await wait_for(lambda: "unlinked-quote" in codes(client, second))
+    text = open_doc(client, second)
+    at = text.index("committee")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=second.as_uri()),
+            range=types.Range(start=pos_end(text, at), end=pos_end(text, at)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    link = next(a for a in actions if a.title.startswith("Link these quotes under"))
+    changes = link.edit.changes
+    assert set(changes) == {first.as_uri(), second.as_uri()}, changes
+    texts = {e.new_text for es in changes.values() for e in es}
+    assert len(texts) == 1 and texts.pop().startswith(" claim=quote-"), changes

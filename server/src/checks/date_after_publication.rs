@@ -40,6 +40,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
                     range: s.attributes.end - 1..s.attributes.end - 1,
                     replacement: " future".into(),
                     safe: false,
+                    elsewhere: None,
                 }),
             );
         }

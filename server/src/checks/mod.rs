@@ -82,7 +82,8 @@ pub enum FileRef {
     Config,
 }
 
-/// A text edit that resolves a finding.
+/// A text edit that resolves a finding: `range` and `replacement` are in the
+/// finding's own file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fix {
     pub title: String,
@@ -90,6 +91,30 @@ pub struct Fix {
     pub replacement: String,
     /// Safe fixes keep the article text and are applied by `--fix`.
     pub safe: bool,
+    /// The part of the same fix in another file, applied together with the
+    /// edit above (`unlinked-quote` links a quote in each of two articles).
+    /// When the fix changes only the other file, the edit above is empty
+    /// (an empty range and replacement: see [`Fix::edits_here`]). Only
+    /// cross-document findings have one, and those are never cached, so it
+    /// is not stored.
+    #[serde(skip)]
+    pub elsewhere: Option<FileEdit>,
+}
+
+/// An edit in a given file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileEdit {
+    pub file: FileRef,
+    pub range: TextRange,
+    pub replacement: String,
+}
+
+impl Fix {
+    /// Whether the fix changes the finding's own file (it may change only
+    /// [`Fix::elsewhere`]).
+    pub fn edits_here(&self) -> bool {
+        !(self.range.is_empty() && self.replacement.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -319,6 +344,7 @@ pub(crate) fn from_text(
                     range: range.clone(),
                     replacement: format!("{{--{original}--}}"),
                     safe: false,
+                    elsewhere: None,
                 });
             }
             if let Some(replacement) = f.replacement {
@@ -334,6 +360,7 @@ pub(crate) fn from_text(
                         range,
                         replacement: format!("{{~~{original}~>{replacement}~~}}"),
                         safe: true,
+                        elsewhere: None,
                     });
                 }
             }

@@ -22,6 +22,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
                     range: range.clone(),
                     replacement: replacement.clone(),
                     safe: true,
+                    elsewhere: None,
                 });
             }
             d

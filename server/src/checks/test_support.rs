@@ -71,12 +71,25 @@ pub(crate) fn render(code: &str, fixture: &str) -> String {
             out.push_str(&format!("  = help: {h}\n"));
         }
         if let Some(f) = &d.fix {
-            out.push_str(&format!(
-                "  = fix{}: {:?} -> {:?}\n",
-                if f.safe { "" } else { " (unsafe)" },
-                &text[f.range.clone()],
-                f.replacement
-            ));
+            let safe = if f.safe { "" } else { " (unsafe)" };
+            if f.edits_here() {
+                out.push_str(&format!(
+                    "  = fix{safe}: {:?} -> {:?}\n",
+                    &text[f.range.clone()],
+                    f.replacement
+                ));
+            }
+            // The same fix's edit in another file.
+            if let Some(e) = &f.elsewhere
+                && let Some((path, text)) = corpus.file_text(e.file)
+            {
+                out.push_str(&format!(
+                    "  = fix{safe} in {}: {:?} -> {:?}\n",
+                    path.strip_prefix("/corpus").unwrap_or(path).display(),
+                    &text[e.range.clone()],
+                    e.replacement
+                ));
+            }
         }
     }
     out

@@ -49,6 +49,7 @@ pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
                     range: r.range.clone(),
                     replacement: s.clone(),
                     safe: false,
+                    elsewhere: None,
                 });
             }
             out.push(d);

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use super::wording::{bare_words, similarity};
-use super::{Diagnostic, Fix, diag};
+use super::{Diagnostic, FileEdit, FileRef, Fix, diag};
 use crate::corpus::summary::Statement;
 use crate::corpus::{Article, Corpus, Index, Summary};
 
@@ -142,48 +142,85 @@ fn finding(
     (i, a): (usize, &Statement),
     (j, b): (usize, &Statement),
 ) -> Option<Diagnostic> {
-    {
-        if linked(a, b) || similarity(&a.text, &b.text) < THRESHOLD {
-            return None;
-        }
-        // Report on the later one; the name is an existing claim or one
-        // made from the first words.
-        let name = a.claim.as_ref().or(b.claim.as_ref()).map_or_else(
-            || {
-                format!(
-                    "quote-{}",
-                    bare_words(&a.text)
-                        .into_iter()
-                        .take(4)
-                        .collect::<Vec<_>>()
-                        .join("-")
-                )
-            },
-            |c| c.value.clone(),
-        );
-        let other = &corpus.articles[i].summary.id;
-        let mut d = diag(
-            j,
-            "unlinked-quote",
-            b.range.clone(),
-            format!("nearly the same quote as in `{other}`, but not linked by a `claim=`"),
-        )
-        .with_help(format!(
-            "add `claim={name}` to both quotes so their wordings are compared"
-        ));
-        if b.claim.is_none() {
-            // Just before the `}` of the quote's attributes.
-            if let Some(at) = b.attributes_end.checked_sub(1) {
-                d = d.with_fix(Fix {
-                    title: format!("Link as `claim={name}`"),
-                    range: at..at,
-                    replacement: format!(" claim={name}"),
-                    safe: false,
-                });
-            }
-        }
-        Some(d)
+    if linked(a, b) || similarity(&a.text, &b.text) < THRESHOLD {
+        return None;
     }
+    // Report on the later one; the name is an existing claim or one made
+    // from the first words.
+    let name = a.claim.as_ref().or(b.claim.as_ref()).map_or_else(
+        || {
+            format!(
+                "quote-{}",
+                bare_words(&a.text)
+                    .into_iter()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join("-")
+            )
+        },
+        |c| c.value.clone(),
+    );
+    let other = &corpus.articles[i].summary.id;
+    let help = match (&a.claim, &b.claim) {
+        (None, None) => format!("add `claim={name}` to both quotes so their wordings are compared"),
+        (Some(_), None) => {
+            format!("add `claim={name}` to this quote too, so their wordings are compared")
+        }
+        (None, Some(_)) => format!(
+            "add `claim={name}` to the quote in `{other}` too, so their wordings are compared"
+        ),
+        (Some(_), Some(_)) => {
+            "give both quotes the same `claim=` so their wordings are compared".to_string()
+        }
+    };
+    let d = diag(
+        j,
+        "unlinked-quote",
+        b.range.clone(),
+        format!("nearly the same quote as in `{other}`, but not linked by a `claim=`"),
+    )
+    .with_help(help);
+    match link(i, a, b, &name) {
+        Some(fix) => Some(d.with_fix(fix)),
+        None => Some(d),
+    }
+}
+
+/// The one fix that links quote `a` (in article `i`) and the later quote `b`
+/// (whose article has the finding) under `claim=name`: the quote without a
+/// claim gets it, or both do when neither has one. None when both already
+/// have (different) claims: which one is right is the analyst's call.
+///
+/// Not safe, though it adds attributes only: whether two similar quotes are
+/// the same statement is a judgement, and `--fix` applies every safe fix at
+/// once, so three near-identical quotes (three pairs) would give one quote
+/// the attribute twice.
+fn link(i: usize, a: &Statement, b: &Statement, name: &str) -> Option<Fix> {
+    // Just before the `}` of a quote's attributes.
+    let at = |st: &Statement| st.attributes_end.checked_sub(1);
+    let attribute = format!(" claim={name}");
+    let (here, there) = match (&a.claim, &b.claim) {
+        (Some(_), Some(_)) => return None,
+        (Some(_), None) => (Some(at(b)?), None),
+        (None, Some(_)) => (None, Some(at(a)?)),
+        (None, None) => (Some(at(b)?), Some(at(a)?)),
+    };
+    // With nothing to change in `b`'s own file, its edit is empty.
+    let (range, replacement) = match here {
+        Some(at) => (at..at, attribute.clone()),
+        None => (at(b)?..at(b)?, String::new()),
+    };
+    Some(Fix {
+        title: format!("Link these quotes under `claim={name}`"),
+        range,
+        replacement,
+        safe: false,
+        elsewhere: there.map(|at| FileEdit {
+            file: FileRef::Article(i),
+            range: at..at,
+            replacement: attribute,
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -200,8 +237,53 @@ mod tests {
                 b.news hint: nearly the same quote as in `a`, but not linked by a `claim=`
                   | [“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o} [“Nobody is entitled to criticize it,”]{.quote by=@o}
                   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-                  = help: add `claim=no-arms` to both quotes so their wordings are compared
+                  = help: add `claim=no-arms` to this quote too, so their wordings are compared
                   = fix (unsafe): "" -> " claim=no-arms"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn neither_quote_has_a_claim_both_get_the_same_name() {
+        check(
+            "unlinked-quote",
+            "//- /a.news\n[“We have never exported weapons or ammunition to Russia before, and we will not plan to export them”]{.quote by=@o}\n//- /b.news\n[“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o}\n",
+            expect![[r#"
+                b.news hint: nearly the same quote as in `a`, but not linked by a `claim=`
+                  | [“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o}
+                  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                  = help: add `claim=quote-we-have-never-exported` to both quotes so their wordings are compared
+                  = fix (unsafe): "" -> " claim=quote-we-have-never-exported"
+                  = fix (unsafe) in a.news: "" -> " claim=quote-we-have-never-exported"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn only_the_later_quote_has_a_claim_the_earlier_gets_it() {
+        check(
+            "unlinked-quote",
+            "//- /a.news\n[“We have never exported weapons or ammunition to Russia before, and we will not plan to export them”]{.quote by=@o}\n//- /b.news\n[“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o claim=no-arms}\n",
+            expect![[r#"
+                b.news hint: nearly the same quote as in `a`, but not linked by a `claim=`
+                  | [“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o claim=no-arms}
+                  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                  = help: add `claim=no-arms` to the quote in `a` too, so their wordings are compared
+                  = fix (unsafe) in a.news: "" -> " claim=no-arms"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn two_different_claims_get_no_fix() {
+        check(
+            "unlinked-quote",
+            "//- /a.news\n[“We have never exported weapons or ammunition to Russia before, and we will not plan to export them”]{.quote by=@o claim=denial}\n//- /b.news\n[“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o claim=no-arms}\n",
+            expect![[r#"
+                b.news hint: nearly the same quote as in `a`, but not linked by a `claim=`
+                  | [“We have never exported weapons or ammunition to Russia before and we will have no plan to export them.”]{.quote by=@o claim=no-arms}
+                  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+                  = help: give both quotes the same `claim=` so their wordings are compared
             "#]],
         );
     }

@@ -45,6 +45,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
                 range,
                 replacement,
                 safe: false,
+                elsewhere: None,
             });
         }
         out.push(d);
@@ -75,6 +76,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
                 range: range.clone(),
                 replacement: format!("[{text}]{{.date when={w}{future}}}"),
                 safe: false,
+                elsewhere: None,
             });
         }
         out.push(d);

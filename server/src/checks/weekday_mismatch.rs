@@ -37,6 +37,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
                 range: when.range.clone(),
                 replacement: c.to_string(),
                 safe: false,
+                elsewhere: None,
             });
         }
         out.push(d);

@@ -354,12 +354,17 @@ pub fn run(
                 continue;
             };
             *counts.entry(d.severity).or_default() += 1;
+            let other = d
+                .fix
+                .as_ref()
+                .and_then(|f| f.elsewhere.as_ref())
+                .and_then(|e| file_text(corpus, e.file));
             match format {
                 Format::Human => {
-                    let _ = writeln!(stdout, "{}\n", human(path, text, index, d, color));
+                    let _ = writeln!(stdout, "{}\n", human(path, text, index, d, other, color));
                 }
                 Format::Json | Format::Sarif | Format::Github => {
-                    match serde_json::to_value(json_finding(path, text, index, d)) {
+                    match serde_json::to_value(json_finding(path, text, index, d, other)) {
                         Ok(v) => json.push(v),
                         Err(e) => outcome
                             .io_errors

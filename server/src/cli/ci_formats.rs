@@ -63,17 +63,30 @@ pub fn sarif(findings: &[Value]) -> Value {
                 result["ruleIndex"] = json!(i);
             }
             if let Some(fix) = f["fix"].as_object() {
-                let start = fix.get("start_byte").and_then(Value::as_u64).unwrap_or(0);
-                let end = fix.get("end_byte").and_then(Value::as_u64).unwrap_or(start);
-                result["fixes"] = json!([{
-                    "description": { "text": fix.get("title").and_then(Value::as_str).unwrap_or("fix") },
-                    "artifactChanges": [{
+                let change = |path: &str, edit: &serde_json::Map<String, Value>| {
+                    let start = edit.get("start_byte").and_then(Value::as_u64).unwrap_or(0);
+                    let end = edit.get("end_byte").and_then(Value::as_u64).unwrap_or(start);
+                    json!({
                         "artifactLocation": { "uri": path, "uriBaseId": "%SRCROOT%" },
                         "replacements": [{
                             "deletedRegion": { "byteOffset": start, "byteLength": end.saturating_sub(start) },
-                            "insertedContent": { "text": fix.get("replacement").and_then(Value::as_str).unwrap_or("") },
+                            "insertedContent": { "text": edit.get("replacement").and_then(Value::as_str).unwrap_or("") },
                         }],
-                    }],
+                    })
+                };
+                let mut changes = Vec::new();
+                // A fix that changes only the other file has an empty edit here.
+                let empty = fix.get("start_byte") == fix.get("end_byte")
+                    && fix.get("replacement").and_then(Value::as_str) == Some("");
+                if !empty {
+                    changes.push(change(path, fix));
+                }
+                if let Some(other) = fix.get("elsewhere").and_then(Value::as_object) {
+                    changes.push(change(other.get("path").and_then(Value::as_str).unwrap_or(""), other));
+                }
+                result["fixes"] = json!([{
+                    "description": { "text": fix.get("title").and_then(Value::as_str).unwrap_or("fix") },
+                    "artifactChanges": changes,
                 }]);
             }
             result
@@ -149,4 +162,53 @@ pub fn github(findings: &[Value]) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::sarif;
+
+    fn changed_files(fix: serde_json::Value) -> Vec<String> {
+        let finding = json!({
+            "path": "b.news", "code": "unlinked-quote", "severity": "hint",
+            "message": "m", "help": null, "fix": fix,
+        });
+        let log = sarif(&[finding]);
+        log["runs"][0]["results"][0]["fixes"][0]["artifactChanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                format!(
+                    "{} {} {}",
+                    c["artifactLocation"]["uri"],
+                    c["replacements"][0]["deletedRegion"]["byteOffset"],
+                    c["replacements"][0]["insertedContent"]["text"]
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_fix_in_two_files_changes_both_artifacts() {
+        let other =
+            json!({"path": "a.news", "replacement": " claim=x", "start_byte": 7, "end_byte": 7});
+        assert_eq!(
+            changed_files(json!({
+                "title": "t", "replacement": " claim=x", "start_byte": 3, "end_byte": 3,
+                "safe": false, "elsewhere": other,
+            })),
+            [r#""b.news" 3 " claim=x""#, r#""a.news" 7 " claim=x""#]
+        );
+        // Nothing to change in the finding's own file: only the other one.
+        assert_eq!(
+            changed_files(json!({
+                "title": "t", "replacement": "", "start_byte": 3, "end_byte": 3,
+                "safe": false, "elsewhere": other,
+            })),
+            [r#""a.news" 7 " claim=x""#]
+        );
+    }
 }

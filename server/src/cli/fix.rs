@@ -58,7 +58,9 @@ pub fn fixed_text(
     let mut fixes: Vec<_> = diags
         .iter()
         .filter_map(|d| d.fix.as_ref())
-        .filter(|f| f.safe)
+        // A fix with a part in another file would be applied by halves
+        // here, file by file: `--fix` leaves it to the editor.
+        .filter(|f| f.safe && f.elsewhere.is_none())
         .collect();
     if fixes.is_empty() {
         return Ok(None);

@@ -122,13 +122,31 @@ pub struct JsonFix<'a> {
     pub start_byte: usize,
     pub end_byte: usize,
     pub safe: bool,
+    /// The same fix's edit in another file (`unlinked-quote` links a quote
+    /// in each of two articles); absent when the fix edits one file only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elsewhere: Option<JsonEdit>,
 }
+
+/// An edit in another file than the finding's.
+#[derive(Debug, Serialize)]
+pub struct JsonEdit {
+    pub path: String,
+    pub replacement: String,
+    pub start_byte: usize,
+    pub end_byte: usize,
+}
+
+/// The other file a finding's fix also edits ([`crate::checks::Fix::elsewhere`]):
+/// its path and text.
+pub type OtherFile<'a> = Option<(&'a Path, &'a str)>;
 
 pub fn json_finding<'a>(
     path: &Path,
     text: &str,
     index: &LineIndex,
     d: &'a Diagnostic,
+    other: OtherFile<'_>,
 ) -> JsonFinding<'a> {
     let (line, column) = index.line_col(text, d.range.start);
     let (end_line, end_column) = index.line_col(text, d.range.end);
@@ -150,6 +168,16 @@ pub fn json_finding<'a>(
             start_byte: f.range.start,
             end_byte: f.range.end,
             safe: f.safe,
+            elsewhere: f
+                .elsewhere
+                .as_ref()
+                .zip(other)
+                .map(|(e, (path, _))| JsonEdit {
+                    path: crate::corpus::Corpus::display_path(path),
+                    replacement: e.replacement.clone(),
+                    start_byte: e.range.start,
+                    end_byte: e.range.end,
+                }),
         }),
     }
 }
@@ -169,7 +197,14 @@ fn level(s: Severity) -> Level<'static> {
 const MAX_SHOWN: usize = 100_000;
 
 /// A rustc-style report for one finding.
-pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: bool) -> String {
+pub fn human(
+    path: &Path,
+    text: &str,
+    index: &LineIndex,
+    d: &Diagnostic,
+    other: OtherFile<'_>,
+    color: bool,
+) -> String {
     let (first_line, lines) = index.lines_of(text, &d.range);
     let path_shown = crate::corpus::Corpus::display_path(path);
     // Show only the lines the finding touches (a scraped article may be one
@@ -208,7 +243,9 @@ pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: 
     }
     if let Some(f) = &d.fix {
         let kind = if f.safe { "fix" } else { "suggestion" };
-        let what = if f.range.is_empty() {
+        let mut what = if !f.edits_here() {
+            String::new()
+        } else if f.range.is_empty() {
             format!("insert `{}`", f.replacement)
         } else if f.range == d.range {
             format!("replace with `{}`", f.replacement)
@@ -216,6 +253,22 @@ pub fn human(path: &Path, text: &str, index: &LineIndex, d: &Diagnostic, color: 
             let old = text.get(f.range.clone()).unwrap_or("");
             format!("replace `{old}` with `{}`", f.replacement)
         };
+        // The part of the fix in another file, with where it goes.
+        if let Some((e, (other_path, other_text))) = f.elsewhere.as_ref().zip(other) {
+            let (line, column) = LineIndex::new(other_text).line_col(other_text, e.range.start);
+            let shown = crate::corpus::Corpus::display_path(other_path);
+            let edit = if e.range.is_empty() {
+                format!("insert `{}`", e.replacement)
+            } else {
+                let old = other_text.get(e.range.clone()).unwrap_or("");
+                format!("replace `{old}` with `{}`", e.replacement)
+            };
+            what = if what.is_empty() {
+                format!("{edit} in {shown}:{line}:{column}")
+            } else {
+                format!("{what}, and {edit} in {shown}:{line}:{column}")
+            };
+        }
         group = group.element(Level::HELP.with_name(kind).message(what));
     }
     let report: [Group; 1] = [group];

@@ -78,14 +78,8 @@ impl Registry {
     /// Adds the entries of registry file number `file`.
     pub fn load(&mut self, file: usize, src: &str) {
         let (table, errors) = DeTable::parse_recoverable(src);
-        for e in errors {
-            self.problems.push((
-                file,
-                ConfigProblem {
-                    range: e.span().unwrap_or(0..src.len()),
-                    message: format!("invalid TOML: {}", e.message().trim()),
-                },
-            ));
+        for p in super::config::toml_problems(src, &errors) {
+            self.problems.push((file, p));
         }
         for (key, value) in table.get_ref().iter() {
             let id = key.get_ref().as_ref();

@@ -30,14 +30,22 @@ pub fn code_actions(
             continue;
         }
         if let Some(f) = &d.fix {
+            // The edit in this file, if any, and the one in another file
+            // (a fix that links two articles), as one workspace edit.
+            let here = f.edits_here().then(|| Edit {
+                file,
+                range: f.range.clone(),
+                new_text: f.replacement.clone(),
+            });
+            let elsewhere = f.elsewhere.as_ref().map(|e| Edit {
+                file: e.file,
+                range: e.range.clone(),
+                new_text: e.replacement.clone(),
+            });
             out.push(Action {
                 title: f.title.clone(),
                 fixes: Some(n),
-                edits: vec![Edit {
-                    file,
-                    range: f.range.clone(),
-                    new_text: f.replacement.clone(),
-                }],
+                edits: here.into_iter().chain(elsewhere).collect(),
                 preferred: f.safe,
             });
         }
@@ -293,5 +301,79 @@ mod tests {
                 .replace("Korea Her", "Korea H$0er"),
             expect![""],
         );
+    }
+
+    const TWO_QUOTES: &str = "//- /a.news\n[“We have never exported weapons or ammunition to Russia before, and we will not plan to export them”]{.quote by=@o}\n//- /b.news\n[“We have never exported weapons or ammunition to Russia before and we $0will have no plan to export them.”]{.quote by=@o}\n";
+
+    #[test]
+    fn link_two_quotes_without_a_claim_in_both_files() {
+        check(
+            TWO_QUOTES,
+            expect![[r#"
+                Link these quotes under `claim=quote-we-have-never-exported`
+                  b.news 123..123 "" -> " claim=quote-we-have-never-exported"
+                  a.news 119..119 "" -> " claim=quote-we-have-never-exported"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn link_a_quote_to_the_later_ones_claim_in_the_other_file() {
+        check(
+            &TWO_QUOTES.replace(
+                "them.”]{.quote by=@o}",
+                "them.”]{.quote by=@o claim=no-arms}",
+            ),
+            expect![[r#"
+                Link these quotes under `claim=no-arms`
+                  a.news 119..119 "" -> " claim=no-arms"
+            "#]],
+        );
+    }
+
+    /// Applying the action's edits to every file it names.
+    fn apply(text: &str, title_starts: &str) -> String {
+        let (corpus, file, offset) = fixture(text);
+        let findings = check_corpus(&corpus);
+        let action = code_actions(&corpus, file, offset..offset, &findings)
+            .into_iter()
+            .find(|a| a.title.starts_with(title_starts))
+            .expect("the action is offered");
+        let mut out = String::new();
+        for (i, a) in corpus.articles.iter().enumerate() {
+            let mut t = a.text.clone();
+            let mut edits: Vec<_> = action
+                .edits
+                .iter()
+                .filter(|e| e.file == crate::checks::FileRef::Article(i))
+                .collect();
+            edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+            for e in edits {
+                t.replace_range(e.range.clone(), &e.new_text);
+            }
+            let path = a.path.strip_prefix("/corpus").unwrap_or(&a.path);
+            out.push_str(&format!("//- {}\n{t}", path.display()));
+        }
+        out
+    }
+
+    #[test]
+    fn linking_two_quotes_leaves_no_unlinked_quote() {
+        for text in [
+            TWO_QUOTES.to_string(),
+            TWO_QUOTES.replace(
+                "them.”]{.quote by=@o}",
+                "them.”]{.quote by=@o claim=no-arms}",
+            ),
+            TWO_QUOTES.replace("them”]{.quote by=@o}", "them”]{.quote by=@o claim=no-arms}"),
+        ] {
+            let fixed = apply(&text, "Link these quotes");
+            let corpus = crate::checks::test_support::corpus(&fixed);
+            let left: Vec<_> = check_corpus(&corpus)
+                .into_iter()
+                .filter(|d| d.code == "unlinked-quote")
+                .collect();
+            assert!(left.is_empty(), "{fixed}\n{left:?}");
+        }
     }
 }

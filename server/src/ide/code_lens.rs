@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use super::{claim_outlets, outlet_id};
 use crate::checks::FileRef;
 use crate::corpus::{Corpus, RefRole};
 use crate::syntax::TextRange;
@@ -17,20 +18,11 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The outlet of an article (its `outlet` entity), else its source id.
-fn outlet(corpus: &Corpus, j: usize) -> String {
-    let s = &corpus.articles[j].summary;
-    s.refs
-        .iter()
-        .find(|r| r.role == RefRole::Outlet)
-        .map_or_else(|| s.id.clone(), |r| r.id.clone())
-}
-
 pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
     match file {
         FileRef::Article(i) => {
             let all: BTreeSet<String> = (0..corpus.articles.len())
-                .map(|j| outlet(corpus, j))
+                .map(|j| outlet_id(corpus, j))
                 .collect();
             corpus.articles[i]
                 .summary
@@ -38,12 +30,7 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
                 .iter()
                 .filter_map(|st| {
                     let claim = st.claim.as_ref()?;
-                    let carrying: BTreeSet<String> = corpus
-                        .index
-                        .claim_uses(&claim.value)
-                        .iter()
-                        .map(|&j| outlet(corpus, j))
-                        .collect();
+                    let carrying = claim_outlets(corpus, &claim.value);
                     let first = crate::checks::quote_drift::first_appearance(corpus, &claim.value)
                         .map(|j| {
                             format!(

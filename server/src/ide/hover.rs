@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{Target, article_label, outlet_of, target_at};
+use super::{Target, article_label, claim_outlets, contains, outlet_of, target_at};
 use crate::checks::FileRef;
 use crate::checks::dates::{When, weekday_name};
 use crate::checks::wording::{DiffPart, diff, normalise};
+use crate::corpus::config::KEYS;
 use crate::corpus::{Corpus, RefRole};
 use crate::syntax::TextRange;
 
@@ -19,6 +20,9 @@ pub struct Hover {
 }
 
 pub fn hover(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Hover> {
+    if file == FileRef::Config {
+        return config_hover(corpus, offset);
+    }
     let target = target_at(corpus, file, offset)?;
     let markdown = match &target {
         Target::Entity { id, .. } => entity_card(corpus, id)?,
@@ -54,6 +58,77 @@ pub fn hover(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Hover> {
         range: target.range().clone(),
         markdown,
     })
+}
+
+/// In `newsmark.toml`: on a rule under `[rules]` (its code or its
+/// severity), the rule's card; on another key, what it does.
+fn config_hover(corpus: &Corpus, offset: usize) -> Option<Hover> {
+    use toml::de::{DeTable, DeValue};
+    let (_, text) = corpus.file_text(FileRef::Config)?;
+    let (table, _) = DeTable::parse_recoverable(text);
+    for (key, value) in table.get_ref().iter() {
+        let name = key.get_ref().as_ref();
+        if name == "rules"
+            && let DeValue::Table(rules) = value.get_ref()
+        {
+            for (code, severity) in rules.iter() {
+                if contains(&code.span(), offset) || contains(&severity.span(), offset) {
+                    let rule = crate::checks::rule(code.get_ref().as_ref())?;
+                    return Some(Hover {
+                        range: code.span(),
+                        markdown: rule_card(corpus, rule),
+                    });
+                }
+            }
+        }
+        if contains(&key.span(), offset) {
+            let k = KEYS.iter().find(|k| k.name == name)?;
+            return Some(Hover {
+                range: key.span(),
+                markdown: key_card(corpus, k),
+            });
+        }
+    }
+    None
+}
+
+/// A rule: its code, summary, default and configured severity.
+fn rule_card(corpus: &Corpus, rule: &crate::checks::Rule) -> String {
+    let configured = match corpus.config.rules.get(rule.code) {
+        Some(s) if *s == rule.severity => format!("`{}` (the default)", s.as_str()),
+        Some(s) => format!("`{}`", s.as_str()),
+        None => "not a valid severity, so the default applies".to_string(),
+    };
+    format!(
+        "**rule `{}`**: {}\n\nDefault severity: `{}` · configured: {configured}\n\nSee docs/rules.md, section `{}`.",
+        rule.code,
+        rule.summary,
+        rule.severity.as_str(),
+        rule.code
+    )
+}
+
+/// A key of `newsmark.toml`: what it does, its type, default and value.
+fn key_card(corpus: &Corpus, key: &crate::corpus::config::Key) -> String {
+    let list = |l: &[String]| format!("`{l:?}`");
+    let c = &corpus.config;
+    let value = match key.name {
+        "extensions" => list(&c.extensions),
+        "plain" => list(&c.plain),
+        "exclude" => list(&c.exclude),
+        "registry" => list(&c.registry),
+        _ if c.rules.is_empty() => "no rule set".to_string(),
+        _ => c
+            .rules
+            .iter()
+            .map(|(code, s)| format!("`{code}` {}", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    format!(
+        "**`{}`**: {}\n\nType: {} · default: {}  \nIn effect: {value}\n\nSee docs/format.md, section Configuration.",
+        key.name, key.summary, key.kind, key.default
+    )
 }
 
 fn find_anchor(corpus: &Corpus, source: &str, anchor: &str) -> Option<(usize, String)> {
@@ -212,11 +287,12 @@ fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) 
         }
     }
     wordings.sort_by_key(|(d, i, _, _)| (d.is_none(), *d, *i));
-    let outlets: BTreeSet<usize> = wordings.iter().map(|w| w.1).collect();
+    // Outlets, not articles: two stories of one outlet count once (as the
+    // code lens counts).
+    let outlets = claim_outlets(corpus, name).len();
     out.push_str(&format!(
-        "\nCarried by {} source{}:\n",
-        outlets.len(),
-        if outlets.len() == 1 { "" } else { "s" }
+        "\nCarried by {outlets} outlet{}:\n",
+        if outlets == 1 { "" } else { "s" }
     ));
     for (n, (_, i, text, here)) in wordings.iter().enumerate() {
         out.push_str(&format!(
@@ -414,9 +490,33 @@ author = "@prk"
 
                 North Korea has never exported weapons to Russia.
 
-                Carried by 2 sources:
+                Carried by 2 outlets:
                 - The Manila Times, 2022-09-22 (first): “we will not plan to export them,”
                 - (this) BBC News, 2022-09-23: “we will have no plan to export them.”
+
+                Differs from the first appearance (The Manila Times): we will ~~not~~ **have no** plan to export them.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn claim_counts_outlets_not_articles() {
+        // A second BBC story with the same claim: three wordings, two outlets.
+        check(
+            &format!(
+                "{}//- /bbc2.news\n+++\nid = \"bbc2\"\noutlet = \"@bbc\"\npublished = 2022-09-24\n+++\n[“we will have no plan to export them”]{{.quote by=@prk-mnd-official claim=no-arms-exports}}\n",
+                CORPUS.replace("[“we will have", "[“we $0will have")
+            ),
+            expect![[r#"
+                106..219
+                **claim `no-arms-exports`**
+
+                North Korea has never exported weapons to Russia.
+
+                Carried by 2 outlets:
+                - The Manila Times, 2022-09-22 (first): “we will not plan to export them,”
+                - (this) BBC News, 2022-09-23: “we will have no plan to export them.”
+                - BBC News, 2022-09-24: “we will have no plan to export them”
 
                 Differs from the first appearance (The Manila Times): we will ~~not~~ **have no** plan to export them.
             "#]],
@@ -464,5 +564,95 @@ author = "@prk"
     #[test]
     fn plain_text_has_no_hover() {
         check(&CORPUS.replace("said on", "sa$0id on"), expect!["no hover"]);
+    }
+
+    const CONFIG: &str = "//- /a.news\nText.\n//- /newsmark.toml\nextensions = [\"news\", \".md\"]\nexclude = \"drafts/\"\n\n[rules]\nanonymous-source = \"off\"\nunused-entity = \"hint\"\nno-such-rule = \"off\"\n";
+
+    #[test]
+    fn config_rule_name_shows_the_rule_and_its_severities() {
+        check(
+            &CONFIG.replace("anonymous-source =", "anonymous-$0source ="),
+            expect![[r#"
+                58..74
+                **rule `anonymous-source`**: a claim sourced to an unnamed person
+
+                Default severity: `info` · configured: `off`
+
+                See docs/rules.md, section `anonymous-source`."#]],
+        );
+    }
+
+    #[test]
+    fn config_rule_severity_shows_the_rule() {
+        check(
+            &CONFIG.replace("\"hint\"", "\"h$0int\""),
+            expect![[r#"
+                83..96
+                **rule `unused-entity`**: a registry entry nothing refers to
+
+                Default severity: `hint` · configured: `hint` (the default)
+
+                See docs/rules.md, section `unused-entity`."#]],
+        );
+    }
+
+    #[test]
+    fn config_rule_with_a_bad_severity_keeps_its_default() {
+        check(
+            &CONFIG.replace(
+                "anonymous-source = \"off\"",
+                "anonymous-$0source = \"loud\"",
+            ),
+            expect![[r#"
+                58..74
+                **rule `anonymous-source`**: a claim sourced to an unnamed person
+
+                Default severity: `info` · configured: not a valid severity, so the default applies
+
+                See docs/rules.md, section `anonymous-source`."#]],
+        );
+    }
+
+    #[test]
+    fn config_unknown_rule_has_no_hover() {
+        check(&CONFIG.replace("no-such", "no-$0such"), expect!["no hover"]);
+    }
+
+    #[test]
+    fn config_key_shows_what_it_does_and_its_value() {
+        check(
+            &CONFIG.replace("extensions =", "exten$0sions ="),
+            expect![[r#"
+                0..10
+                **`extensions`**: Extensions of the annotated articles a folder walk picks up.
+
+                Type: string or list of strings; a leading dot is ignored · default: `["news"]`  
+                In effect: `["news", "md"]`
+
+                See docs/format.md, section Configuration."#]],
+        );
+    }
+
+    #[test]
+    fn config_rules_table_header_shows_what_it_does() {
+        check(
+            &CONFIG.replace("[rules]", "[ru$0les]"),
+            expect![[r#"
+            51..56
+            **`rules`**: The severity of each rule: off, hint, info, warning or error.
+
+            Type: table of `rule-code = "severity"` · default: each rule's default (docs/rules.md)  
+            In effect: `anonymous-source` off, `unused-entity` hint
+
+            See docs/format.md, section Configuration."#]],
+        );
+    }
+
+    #[test]
+    fn config_blank_line_has_no_hover() {
+        check(
+            &CONFIG.replace("\n\n[rules]", "\n$0\n[rules]"),
+            expect!["no hover"],
+        );
     }
 }
