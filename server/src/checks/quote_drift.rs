@@ -3,7 +3,7 @@
 //! a difference of punctuation only is `info`, changed, dropped or added
 //! words are a `warning`.
 
-use super::wording::{DiffPart, diff, normalise, punctuation_only, render};
+use super::wording::{DiffPart, bare_words, diff, normalise, render};
 use super::{Diagnostic, Severity, diag};
 use crate::corpus::Corpus;
 use crate::syntax::TextRange;
@@ -68,8 +68,11 @@ pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
     let Some(first) = ws.first() else {
         return out;
     };
+    let first_words = normalise(&first.text);
+    // Compared with every other wording: made once.
+    let first_bare = bare_words(&first.text);
     for other in ws.iter().skip(1).filter(|w| w.article != first.article) {
-        if normalise(&first.text) == normalise(&other.text) {
+        if first_words == normalise(&other.text) {
             continue;
         }
         out.push(Drift {
@@ -77,7 +80,7 @@ pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
             first: first.clone(),
             other: other.clone(),
             diff: diff(&first.text, &other.text),
-            punctuation_only: punctuation_only(&first.text, &other.text),
+            punctuation_only: first_bare == bare_words(&other.text),
         });
     }
     out

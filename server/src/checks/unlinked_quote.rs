@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use super::wording::{bare_words, similarity};
+use super::wording::{bare_words, similarity_of_words};
 use super::{Diagnostic, FileEdit, FileRef, Fix, diag};
 use crate::corpus::summary::Statement;
 use crate::corpus::{Article, Corpus, Index, Summary};
@@ -48,7 +48,14 @@ fn long_quotes(s: &Summary) -> impl Iterator<Item = (usize, &Statement)> {
     s.statements
         .iter()
         .enumerate()
-        .filter(|(_, st)| st.kind == "quote" && bare_words(&st.text).len() >= MIN_WORDS)
+        .filter(|(_, st)| st.kind == "quote" && word_count(&st.text) >= MIN_WORDS)
+}
+
+/// `bare_words(text).len()`, without building the words.
+fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 /// `(shingle, statement, claim tag)` for every long quote of an article
@@ -78,12 +85,13 @@ fn candidates(
     index: &Index,
     i: usize,
     st: &Statement,
+    words: &[String],
     upto: usize,
 ) -> Vec<(usize, usize)> {
     // Counted millions of times on a large corpus: the fast hash.
     let mut shared: HashMap<(usize, usize), u32, rustc_hash::FxBuildHasher> = HashMap::default();
     let tag = claim_tag(st);
-    for h in shingles(&bare_words(&st.text)) {
+    for h in shingles(words) {
         // Each list is ascending by article: stop at `upto`.
         let list = index.shingles.get(&h).map_or(&[][..], Vec::as_slice);
         for &(j, m, t) in list.iter().take_while(|e| e.0 < upto) {
@@ -108,7 +116,7 @@ fn candidates(
 /// of article `i` as summarised by `s` (to recompute after `i` changes).
 pub fn partners(articles: &[Article], index: &Index, i: usize, s: &Summary) -> Vec<usize> {
     let mut out: Vec<usize> = long_quotes(s)
-        .flat_map(|(_, st)| candidates(articles, index, i, st, usize::MAX))
+        .flat_map(|(_, st)| candidates(articles, index, i, st, &bare_words(&st.text), usize::MAX))
         .map(|(j, _)| j)
         .filter(|&j| j > i)
         .collect();
@@ -125,11 +133,13 @@ pub fn check_article(corpus: &Corpus, j: usize) -> Vec<Diagnostic> {
         return out;
     };
     for (_, b) in long_quotes(&later.summary) {
-        for (i, m) in candidates(&corpus.articles, &corpus.index, j, b, j) {
+        // Worked out once per quote, not once per candidate.
+        let words = bare_words(&b.text);
+        for (i, m) in candidates(&corpus.articles, &corpus.index, j, b, &words, j) {
             let Some(a) = corpus.articles[i].summary.statements.get(m) else {
                 continue;
             };
-            out.extend(finding(corpus, (i, a), (j, b)));
+            out.extend(finding(corpus, (i, a), (j, b), &words));
         }
     }
     out
@@ -141,8 +151,9 @@ fn finding(
     corpus: &Corpus,
     (i, a): (usize, &Statement),
     (j, b): (usize, &Statement),
+    b_words: &[String],
 ) -> Option<Diagnostic> {
-    if linked(a, b) || similarity(&a.text, &b.text) < THRESHOLD {
+    if linked(a, b) || similarity_of_words(&bare_words(&a.text), b_words) < THRESHOLD {
         return None;
     }
     // Report on the later one; the name is an existing claim or one made

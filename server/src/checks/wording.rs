@@ -28,14 +28,27 @@ pub fn normalise(text: &str) -> String {
 /// Words only: lower case, punctuation and quotation marks dropped.
 pub fn bare_words(text: &str) -> Vec<String> {
     text.split_whitespace()
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
+        .map(bare)
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// One word without punctuation, lower-cased. Most words are ASCII, and
+/// the cross-document rules do this for every quote they compare: the
+/// ASCII path works on bytes (the same result, without the per-character
+/// Unicode case mapping).
+fn bare(w: &str) -> String {
+    if w.is_ascii() {
+        w.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect()
+    } else {
+        w.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
 }
 
 /// A word diff from `old` to `new`: words are compared without case and
@@ -45,14 +58,8 @@ pub fn diff(old: &str, new: &str) -> Vec<DiffPart> {
     let (old, new) = (normalise(old), normalise(new));
     let ow: Vec<&str> = old.split(' ').filter(|w| !w.is_empty()).collect();
     let nw: Vec<&str> = new.split(' ').filter(|w| !w.is_empty()).collect();
-    let key = |w: &&str| {
-        w.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    let ok: Vec<String> = ow.iter().map(key).collect();
-    let nk: Vec<String> = nw.iter().map(key).collect();
+    let ok: Vec<String> = ow.iter().map(|w| bare(w)).collect();
+    let nk: Vec<String> = nw.iter().map(|w| bare(w)).collect();
     let mut out: Vec<DiffPart> = Vec::new();
     for op in similar::capture_diff_slices(similar::Algorithm::Myers, &ok, &nk) {
         let (tag, old_range, new_range) = op.as_tag_tuple();
@@ -109,7 +116,11 @@ pub fn punctuation_only(a: &str, b: &str) -> bool {
 
 /// Word-level similarity in 0..=1 (similar's ratio over bare words).
 pub fn similarity(a: &str, b: &str) -> f32 {
-    let (a, b) = (bare_words(a), bare_words(b));
+    similarity_of_words(&bare_words(a), &bare_words(b))
+}
+
+/// [`similarity`] of words already made bare.
+pub fn similarity_of_words(a: &[String], b: &[String]) -> f32 {
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let b: Vec<&str> = b.iter().map(String::as_str).collect();
     TextDiff::from_slices(&a, &b).ratio()
@@ -118,6 +129,22 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_words_drop_punctuation_and_case_in_ascii_and_beyond() {
+        assert_eq!(
+            bare_words("“We WILL not,” said 3-D Ünïcode’s KCNA."),
+            ["we", "will", "not", "said", "3d", "ünïcodes", "kcna"]
+        );
+        // The ASCII path gives what the Unicode path gives.
+        let all: String = (0x21u8..0x7f).map(char::from).collect();
+        let unicode: String = all
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(bare(&all), unicode);
+    }
 
     #[test]
     fn seed_wordings_of_the_kcna_denial() {
