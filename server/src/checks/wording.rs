@@ -55,13 +55,40 @@ fn bare(w: &str) -> String {
 /// punctuation (so "before," and "before" are the same word) and shown as
 /// the new wording writes them.
 pub fn diff(old: &str, new: &str) -> Vec<DiffPart> {
-    let (old, new) = (normalise(old), normalise(new));
-    let ow: Vec<&str> = old.split(' ').filter(|w| !w.is_empty()).collect();
-    let nw: Vec<&str> = new.split(' ').filter(|w| !w.is_empty()).collect();
-    let ok: Vec<String> = ow.iter().map(|w| bare(w)).collect();
-    let nk: Vec<String> = nw.iter().map(|w| bare(w)).collect();
+    Words::of(old).diff(&Words::of(new))
+}
+
+/// A wording split for [`diff`]: its words as written and their bare keys
+/// (made once for a wording compared with many).
+pub struct Words {
+    text: String,
+    keys: Vec<String>,
+}
+
+impl Words {
+    pub fn of(text: &str) -> Words {
+        let text = normalise(text);
+        let keys = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(bare)
+            .collect();
+        Words { text, keys }
+    }
+
+    fn words(&self) -> Vec<&str> {
+        self.text.split(' ').filter(|w| !w.is_empty()).collect()
+    }
+
+    /// The word diff from `self` to `new` (see [`diff`]).
+    pub fn diff(&self, new: &Words) -> Vec<DiffPart> {
+        diff_words(&self.words(), &self.keys, &new.words(), &new.keys)
+    }
+}
+
+fn diff_words(ow: &[&str], ok: &[String], nw: &[&str], nk: &[String]) -> Vec<DiffPart> {
     let mut out: Vec<DiffPart> = Vec::new();
-    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &ok, &nk) {
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, ok, nk) {
         let (tag, old_range, new_range) = op.as_tag_tuple();
         let removed = || {
             old_range
