@@ -883,9 +883,19 @@ fn lsp_bad_params_and_unopened_documents_get_answers_not_crashes() {
         json!({"textDocument": {"uri": "untitled:Untitled-1"}}),
     );
     assert!(r.get("result").is_some() || r.get("error").is_some(), "{r}");
-    // Still serving, and the unopened change was not applied.
+    // Still serving, and the unopened change was not applied, but logged.
     let items = diagnostics(&mut c, &uri);
     assert!(items.is_empty(), "{items:?}");
+    assert!(
+        c.wait_notification(Duration::from_secs(10), |m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("which is not open"))
+        }),
+        "{:?}",
+        c.notifications
+    );
     assert!(c.shutdown());
 }
 

@@ -957,42 +957,46 @@ impl LanguageServer for Backend {
         let problem = {
             let mut s = lock(&self.state);
             let enc = s.encoding;
-            let Some(open) = s.open.get_mut(&path) else {
-                return;
-            };
-            if version <= open.version {
-                Some(format!(
+            match s.open.get_mut(&path) {
+                None => Some(format!(
+                    "newsmark: ignored a change to {}, which is not open (didOpen first)",
+                    path.display()
+                )),
+                Some(open) if version <= open.version => Some(format!(
                     "newsmark: ignored a stale change (version {version} after {})",
                     open.version
-                ))
-            } else {
-                // Versions only have to increase: gaps are normal (Neovim uses
-                // its change tick), so they are applied without a word.
-                for change in params.content_changes {
-                    match change.range {
-                        Some(range) => {
-                            let start = from_proto(&open.rope, range.start, enc);
-                            let end = from_proto(&open.rope, range.end, enc).max(start);
-                            open.edit(start, end, &change.text);
-                        }
-                        None => {
-                            open.rope = Rope::from_str(&change.text);
-                            open.tree = None;
+                )),
+                Some(open) => {
+                    // Versions only have to increase: gaps are normal (Neovim uses
+                    // its change tick), so they are applied without a word.
+                    for change in params.content_changes {
+                        match change.range {
+                            Some(range) => {
+                                let start = from_proto(&open.rope, range.start, enc);
+                                let end = from_proto(&open.rope, range.end, enc).max(start);
+                                open.edit(start, end, &change.text);
+                            }
+                            None => {
+                                open.rope = Rope::from_str(&change.text);
+                                open.tree = None;
+                            }
                         }
                     }
+                    open.reparse();
+                    open.version = version;
+                    let text = open.rope.to_string();
+                    let tree = open.tree.clone();
+                    let parsed = match (tree, s.corpus_of(&path)) {
+                        (Some(tree), Some(ci)) => {
+                            s.corpora[ci].set_parsed(&path, text.clone(), &tree)
+                        }
+                        _ => false,
+                    };
+                    if !parsed {
+                        s.set_text(&path, text);
+                    }
+                    None
                 }
-                open.reparse();
-                open.version = version;
-                let text = open.rope.to_string();
-                let tree = open.tree.clone();
-                let parsed = match (tree, s.corpus_of(&path)) {
-                    (Some(tree), Some(ci)) => s.corpora[ci].set_parsed(&path, text.clone(), &tree),
-                    _ => false,
-                };
-                if !parsed {
-                    s.set_text(&path, text);
-                }
-                None
             }
         };
         if let Some(p) = problem {
