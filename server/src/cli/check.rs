@@ -52,9 +52,9 @@ fn targets(
 }
 
 /// The smallest corpus (files its walk finds: articles and plain text) that
-/// gets a spinner on stderr while it is checked, when stderr is a terminal.
+/// gets a progress bar on stderr while it is checked, when stderr is a terminal.
 /// A smaller one is checked in silence: a release build checks it in a
-/// fraction of a second (docs/performance.md), and a spinner flashing past is
+/// fraction of a second (docs/performance.md), and a bar flashing past is
 /// noise.
 pub const PROGRESS_MIN_FILES: usize = 500;
 
@@ -78,21 +78,23 @@ fn config_files(root: &Path, config: &crate::corpus::Config) -> Vec<PathBuf> {
     files
 }
 
-/// A spinner on stderr while a large corpus is checked (see
-/// [`PROGRESS_MIN_FILES`]). The load reports no progress of its own, so this
-/// shows the size, the corpus and the time taken, not a fraction done.
-fn spinner(root: &Path, config: &crate::corpus::Config) -> Option<indicatif::ProgressBar> {
+/// A progress bar on stderr while a large corpus is checked (see
+/// [`PROGRESS_MIN_FILES`]): files read out of the files the walk found,
+/// then the cross-document checks.
+fn progress_bar(root: &Path, config: &crate::corpus::Config) -> Option<indicatif::ProgressBar> {
     let files = crate::corpus::walk(root, config).len();
     if files < PROGRESS_MIN_FILES {
         return None;
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
-        bar.set_style(style);
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {msg} [{bar:30}] {pos}/{len} files {elapsed}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
     }
     let shown = Corpus::display_path(root);
     let shown = if shown.is_empty() { ".".into() } else { shown };
-    bar.set_message(format!("checking {files} files in {shown}"));
+    bar.set_message(format!("checking {shown}"));
     bar.enable_steady_tick(std::time::Duration::from_millis(100));
     bar.tick();
     Some(bar)
@@ -166,9 +168,9 @@ pub fn collect(
     let mut checked_config = 0;
     for t in targets {
         let config = config_of(&t.root);
-        // The walk is counted only when a spinner could be shown at all.
+        // The walk is counted only when a bar could be shown at all.
         let bar = if progress {
-            spinner(&t.root, &config)
+            progress_bar(&t.root, &config)
         } else {
             None
         };
@@ -183,13 +185,17 @@ pub fn collect(
             .collect();
         // Summaries only: each article is checked as it is read and its
         // parsed document dropped (`--fix` parses again the few it fixes).
-        let (corpus, cached) = if use_cache {
-            let cache = crate::corpus::cache::Cache::open(&t.root);
-            let entries = cache.len();
-            (Corpus::load_cached(&t.root, &extra, cache), entries)
-        } else {
-            (Corpus::load_summaries(&t.root, &extra), 0)
+        let cache = use_cache.then(|| crate::corpus::cache::Cache::open(&t.root));
+        let cached = cache.as_ref().map_or(0, crate::corpus::cache::Cache::len);
+        let on_file = || {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
         };
+        let corpus = Corpus::load_observed(&t.root, &extra, cache, &on_file);
+        if let Some(bar) = &bar {
+            bar.set_message("cross-document checks");
+        }
         let found = check_corpus(&corpus);
         // Written only when something changed: a warm run of an unchanged
         // corpus reads the cache and writes nothing.

@@ -56,7 +56,7 @@ pub enum Command {
         /// what is left.
         #[arg(long)]
         fix: bool,
-        /// Never show the progress spinner (otherwise shown on stderr, when
+        /// Never show the progress bar (otherwise shown on stderr, when
         /// it is a terminal, while a corpus of 500 files or more is checked).
         #[arg(long)]
         no_progress: bool,

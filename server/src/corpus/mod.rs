@@ -493,7 +493,7 @@ impl Corpus {
     /// extension, plus `extra` files named explicitly (read as plain text when
     /// their extension is not a configured one).
     pub fn load(root: &Path, extra: &[PathBuf]) -> Corpus {
-        Corpus::load_keeping(root, extra, true, None)
+        Corpus::load_keeping(root, extra, true, None, &|| {})
     }
 
     /// Loads the corpus keeping summaries and findings only (the language
@@ -501,14 +501,26 @@ impl Corpus {
     /// dropped as soon as it is read, so a large corpus never holds all its
     /// documents at once.
     pub fn load_summaries(root: &Path, extra: &[PathBuf]) -> Corpus {
-        Corpus::load_keeping(root, extra, false, None)
+        Corpus::load_keeping(root, extra, false, None, &|| {})
     }
 
     /// [`Corpus::load_summaries`], taking each article's summary and
     /// findings from `cache` when its text is the one they were computed
     /// from.
     pub fn load_cached(root: &Path, extra: &[PathBuf], cache: cache::Cache) -> Corpus {
-        Corpus::load_keeping(root, extra, false, Some(cache))
+        Corpus::load_keeping(root, extra, false, Some(cache), &|| {})
+    }
+
+    /// [`Corpus::load_cached`] (or, with no cache, [`Corpus::load_summaries`]),
+    /// calling `on_file` as each file is read (from several threads): what a
+    /// progress bar counts.
+    pub fn load_observed(
+        root: &Path,
+        extra: &[PathBuf],
+        cache: Option<cache::Cache>,
+        on_file: &(dyn Fn() + Sync),
+    ) -> Corpus {
+        Corpus::load_keeping(root, extra, false, cache, on_file)
     }
 
     fn load_keeping(
@@ -516,6 +528,7 @@ impl Corpus {
         extra: &[PathBuf],
         documents: bool,
         cache: Option<cache::Cache>,
+        on_file: &(dyn Fn() + Sync),
     ) -> Corpus {
         let config_path = root.join(CONFIG_FILE);
         let mut errors = Vec::new();
@@ -530,7 +543,7 @@ impl Corpus {
         } else {
             None
         };
-        let mut corpus = Corpus::load_inner(root, extra, config_text, documents, cache);
+        let mut corpus = Corpus::load_inner(root, extra, config_text, documents, cache, on_file);
         corpus.load_errors.extend(errors);
         corpus
     }
@@ -538,7 +551,7 @@ impl Corpus {
     /// Loads the corpus with the given `newsmark.toml` text (the editor's,
     /// maybe unsaved) in place of the file on disk.
     pub fn load_with_config(root: &Path, extra: &[PathBuf], config_text: Option<String>) -> Corpus {
-        Corpus::load_inner(root, extra, config_text, true, None)
+        Corpus::load_inner(root, extra, config_text, true, None, &|| {})
     }
 
     fn load_inner(
@@ -547,6 +560,7 @@ impl Corpus {
         config_text: Option<String>,
         documents: bool,
         cache: Option<cache::Cache>,
+        on_file: &(dyn Fn() + Sync),
     ) -> Corpus {
         let mut corpus = Corpus {
             root: root.to_path_buf(),
@@ -598,6 +612,7 @@ impl Corpus {
         let results: Vec<Result<Article, LoadError>> = work
             .into_par_iter()
             .map(|(path, plain, cached)| {
+                on_file();
                 read_text(&path).map(|text| {
                     // The hash is checked here, where the text is at hand.
                     let (path, text) = match cached.filter(|_| !documents) {
@@ -737,7 +752,7 @@ impl Corpus {
                 // unsaved texts back on top.
                 let root = self.root.clone();
                 let mut fresh =
-                    Corpus::load_inner(&root, &[], Some(text), !self.summaries_only, None);
+                    Corpus::load_inner(&root, &[], Some(text), !self.summaries_only, None, &|| {});
                 for (p, t) in overlay {
                     if p != path && fresh.owns(p) {
                         fresh.set_text(p, t.clone(), &[]);
