@@ -93,26 +93,19 @@ fn is_word_byte(b: u8) -> bool {
 /// Korean army", "Korea" in "Korea Herald"). Weekdays and months are not
 /// such words ("in North Korea Tuesday").
 fn continues_a_proper_noun(after: &str) -> bool {
-    const NOT_NAMES: &[&str] = &[
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
+    const MONTHS: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     let Some(rest) = after.strip_prefix(' ') else {
         return false;
@@ -121,7 +114,12 @@ fn continues_a_proper_noun(after: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
-    word.chars().next().is_some_and(char::is_uppercase) && !NOT_NAMES.contains(&word)
+    let lower = word.to_lowercase();
+    let date_word = crate::checks::dates::WEEKDAYS
+        .iter()
+        .any(|(name, _)| *name == lower)
+        || MONTHS.contains(&lower.as_str());
+    word.chars().next().is_some_and(char::is_uppercase) && !date_word
 }
 
 /// Un-annotated occurrences of `name` in article `i`: whole words, in
