@@ -153,22 +153,17 @@ fn finding(
     (j, b): (usize, &Statement),
     b_words: &[String],
 ) -> Option<Diagnostic> {
-    if linked(a, b) || similarity_of_words(&bare_words(&a.text), b_words) < THRESHOLD {
+    if linked(a, b) {
+        return None;
+    }
+    let a_words = bare_words(&a.text);
+    if similarity_of_words(&a_words, b_words) < THRESHOLD {
         return None;
     }
     // Report on the later one; the name is an existing claim or one made
     // from the first words.
     let name = a.claim.as_ref().or(b.claim.as_ref()).map_or_else(
-        || {
-            format!(
-                "quote-{}",
-                bare_words(&a.text)
-                    .into_iter()
-                    .take(4)
-                    .collect::<Vec<_>>()
-                    .join("-")
-            )
-        },
+        || format!("quote-{}", a_words[..a_words.len().min(4)].join("-")),
         |c| c.value.clone(),
     );
     let other = &corpus.articles[i].summary.id;

@@ -327,13 +327,7 @@ pub fn run(
                     let _ = writeln!(stdout, "error[encoding]: {shown}: {}\n", e.message);
                 }
                 Format::Json | Format::Sarif | Format::Github => {
-                    // The file is read again for its position (its text was
-                    // not kept); gone meanwhile, the position stays null.
-                    let at = e.offset.and_then(|offset| {
-                        let bytes = std::fs::read(&e.path).ok()?;
-                        Some(super::output::line_col_in_bytes(&bytes, offset))
-                    });
-                    let (line, column) = at.unzip();
+                    let (line, column) = e.position.unzip();
                     json.push(serde_json::json!({
                         "path": shown, "code": "encoding", "severity": "error", "message": e.message,
                         "help": "save the file as UTF-8 text", "line": line, "column": column,

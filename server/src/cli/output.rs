@@ -86,18 +86,6 @@ impl LineIndex {
     }
 }
 
-/// 1-based line and column of byte `offset` in a file that is not valid
-/// UTF-8 (an encoding finding): the bytes before it decoded lossily (each
-/// invalid sequence one U+FFFD), the column counted in Unicode scalar
-/// values, lines ending at `\n`, as for every other finding.
-pub fn line_col_in_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = String::from_utf8_lossy(bytes.get(..offset).unwrap_or(bytes));
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
 /// One finding as `--format json` prints it.
 #[derive(Debug, Serialize)]
 pub struct JsonFinding<'a> {
@@ -300,7 +288,7 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::line_col_in_bytes;
+    use crate::corpus::line_col_in_bytes;
 
     #[test]
     fn encoding_positions_count_scalar_values_of_the_lossy_text() {

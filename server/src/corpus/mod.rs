@@ -56,6 +56,9 @@ pub struct LoadError {
     pub message: String,
     /// Byte offset of the problem, for bad encodings.
     pub offset: Option<usize>,
+    /// Its 1-based line and column (see [`line_col_in_bytes`]), worked out
+    /// while the bytes are at hand.
+    pub position: Option<(usize, usize)>,
     /// An I/O failure (missing, unreadable) rather than bad content.
     pub io: bool,
 }
@@ -288,6 +291,7 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
             path: path.to_path_buf(),
             message: format!("cannot read: {what}"),
             offset: None,
+            position: None,
             io: true,
         });
     }
@@ -301,6 +305,7 @@ pub fn read_any(path: &Path) -> Result<String, LoadError> {
         path: path.to_path_buf(),
         message: format!("cannot read: {e}"),
         offset: None,
+        position: None,
         io: true,
     })?;
     decode(path, bytes)
@@ -313,6 +318,7 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
             path: path.to_path_buf(),
             message: format!("not a text file: NUL byte at byte offset {at}"),
             offset: Some(at),
+            position: Some(line_col_in_bytes(&bytes, at)),
             io: false,
         });
     }
@@ -322,9 +328,22 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
             path: path.to_path_buf(),
             message: format!("invalid UTF-8 at byte offset {at}"),
             offset: Some(at),
+            position: Some(line_col_in_bytes(e.as_bytes(), at)),
             io: false,
         }
     })
+}
+
+/// 1-based line and column of byte `offset` in a file that is not valid
+/// UTF-8 (an encoding finding): the bytes before it decoded lossily (each
+/// invalid sequence one U+FFFD), the column counted in Unicode scalar
+/// values, lines ending at `\n`, as for every other finding.
+pub fn line_col_in_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = String::from_utf8_lossy(bytes.get(..offset).unwrap_or(bytes));
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
@@ -807,6 +826,7 @@ fn inside(root: &Path, path: &Path) -> Result<(), LoadError> {
             path: path.to_path_buf(),
             message: "leads outside the corpus root; not read".into(),
             offset: None,
+            position: None,
             io: true,
         })
     }
