@@ -3,7 +3,7 @@
 //! a difference of punctuation only is `info`, changed, dropped or added
 //! words are a `warning`.
 
-use super::wording::{DiffPart, Words, bare_words, normalise, render};
+use super::wording::{DiffPart, Words, normalise, render};
 use super::{Diagnostic, Severity, diag};
 use crate::corpus::Corpus;
 use crate::syntax::TextRange;
@@ -68,20 +68,19 @@ pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
     let Some(first) = ws.first() else {
         return out;
     };
-    let first_words = normalise(&first.text);
-    // Compared with every other wording: made once.
-    let first_bare = bare_words(&first.text);
-    let first_split = Words::of(&first.text);
+    // Compared with every other wording: split once.
+    let first_words = Words::of(&first.text);
     for other in ws.iter().skip(1).filter(|w| w.article != first.article) {
-        if first_words == normalise(&other.text) {
+        let words = Words::of(&other.text);
+        if first_words.same_text(&words) {
             continue;
         }
         out.push(Drift {
             claim: claim.to_string(),
             first: first.clone(),
             other: other.clone(),
-            diff: first_split.diff(&Words::of(&other.text)),
-            punctuation_only: first_bare == bare_words(&other.text),
+            diff: first_words.diff(&words),
+            punctuation_only: first_words.same_words(&words),
         });
     }
     out

@@ -76,6 +76,21 @@ impl Words {
         Words { text, keys }
     }
 
+    /// The same text, spacing and outer quotation marks aside.
+    pub fn same_text(&self, other: &Words) -> bool {
+        self.text == other.text
+    }
+
+    /// The same words, punctuation and case aside (see
+    /// [`punctuation_only`]).
+    pub fn same_words(&self, other: &Words) -> bool {
+        let nonempty = |k: &&String| !k.is_empty();
+        self.keys
+            .iter()
+            .filter(nonempty)
+            .eq(other.keys.iter().filter(nonempty))
+    }
+
     fn words(&self) -> Vec<&str> {
         self.text.split(' ').filter(|w| !w.is_empty()).collect()
     }
