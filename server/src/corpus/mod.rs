@@ -95,6 +95,9 @@ pub struct Index {
     /// Article path to its position (file lookups are per request and per
     /// published file, so they must not scan the corpus).
     pub by_path: FxHashMap<PathBuf, usize>,
+    /// How many articles each outlet has ([`Summary::outlet_id`]): the
+    /// corpus's outlets without a pass over every article.
+    pub outlets: FxHashMap<String, usize>,
     /// The articles in each cross-document group (a claim, an event, a fact,
     /// a source id, an entity id), ascending: what a group's findings are
     /// computed from (see `checks::cross`).
@@ -224,6 +227,12 @@ impl Index {
 
     fn insert(&mut self, i: usize, a: &Article, p: &Prepared) {
         self.by_path.insert(a.path.clone(), i);
+        match self.outlets.get_mut(a.summary.outlet_id()) {
+            Some(n) => *n += 1,
+            None => {
+                self.outlets.insert(a.summary.outlet_id().to_string(), 1);
+            }
+        }
         insert_at(&mut self.sources, &a.summary.id, i);
         for (j, r) in a.summary.refs.iter().enumerate() {
             insert_at(&mut self.entity_uses, &r.id, (i, j));
@@ -242,6 +251,12 @@ impl Index {
     pub fn remove(&mut self, i: usize, a: &Article) -> Vec<crate::checks::cross::Key> {
         if self.by_path.get(&a.path) == Some(&i) {
             self.by_path.remove(&a.path);
+        }
+        if let Some(n) = self.outlets.get_mut(a.summary.outlet_id()) {
+            *n -= 1;
+            if *n == 0 {
+                self.outlets.remove(a.summary.outlet_id());
+            }
         }
         remove_sorted(&mut self.sources, &a.summary.id, &i);
         for (j, r) in a.summary.refs.iter().enumerate() {

@@ -127,6 +127,15 @@ fn enclosing_claim(doc: &Document, span: &crate::syntax::Span) -> Option<String>
 }
 
 impl Summary {
+    /// The article's outlet as an id: its `outlet` entity, else its source
+    /// id (an article with no outlet counts as an outlet of its own).
+    pub fn outlet_id(&self) -> &str {
+        self.refs
+            .iter()
+            .find(|r| r.role == RefRole::Outlet)
+            .map_or(&self.id, |r| &r.id)
+    }
+
     /// Whether `allow` silences `code` at `range` (what
     /// `Document::is_allowed` says, kept for articles whose document is not
     /// in memory).

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{claim_outlets, outlet_id};
+use super::claim_outlets;
 use crate::checks::FileRef;
 use crate::corpus::{Corpus, RefRole};
 use crate::syntax::TextRange;
@@ -21,9 +21,7 @@ fn plural(n: usize, word: &str) -> String {
 pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
     match file {
         FileRef::Article(i) => {
-            let all: BTreeSet<String> = (0..corpus.articles.len())
-                .map(|j| outlet_id(corpus, j))
-                .collect();
+            let outlets = corpus.index.outlets.len();
             corpus.articles[i]
                 .summary
                 .statements
@@ -44,7 +42,7 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
                         title: format!(
                             "quoted by {} of {}{first}",
                             carrying.len(),
-                            plural(all.len(), "outlet")
+                            plural(outlets, "outlet")
                         ),
                     })
                 })
@@ -111,5 +109,26 @@ mod tests {
             show(FileRef::Article(0)),
             show(FileRef::Registry(0))
         ));
+    }
+
+    #[test]
+    fn outlet_count_follows_edits() {
+        let mut c = corpus(
+            "//- /a.news\n+++\noutlet = \"@ap\"\n+++\n[“never”]{.quote by=@prk claim=c}\n//- /b.news\n+++\noutlet = \"@bbc\"\n+++\n[“never ever”]{.quote by=@prk claim=c}\n//- /entities.toml\n[prk]\n[ap]\n[bbc]\n",
+        );
+        let title =
+            |c: &crate::corpus::Corpus| code_lenses(c, FileRef::Article(0))[0].title.clone();
+        assert_eq!(title(&c), "quoted by 2 of 2 outlets · first: ap");
+        // b moves to AP: one outlet left, counted from the index.
+        let b = std::path::Path::new("/corpus/b.news");
+        c.set_text(
+            b,
+            "+++\noutlet = \"@ap\"\n+++\n[“never ever”]{.quote by=@prk claim=c}\n".into(),
+            &[],
+        );
+        assert_eq!(title(&c), "quoted by 1 of 1 outlet · first: ap");
+        // And a story of its own outlet (no `outlet`) makes two again.
+        c.set_text(b, "[“never ever”]{.quote by=@prk claim=c}\n".into(), &[]);
+        assert_eq!(title(&c), "quoted by 2 of 2 outlets · first: ap");
     }
 }

@@ -180,15 +180,6 @@ pub fn article_label(corpus: &Corpus, i: usize) -> String {
     s.title.clone().unwrap_or_else(|| s.id.clone())
 }
 
-/// The outlet of article `i` as an id: its `outlet` entity, else its source
-/// id (an article with no outlet counts as an outlet of its own).
-pub fn outlet_id(corpus: &Corpus, i: usize) -> String {
-    let s = &corpus.articles[i].summary;
-    s.refs
-        .iter()
-        .find(|r| r.role == RefRole::Outlet)
-        .map_or_else(|| s.id.clone(), |r| r.id.clone())
-}
 
 /// The outlets that carry claim (or fact) `name`: each once, however many
 /// of its articles use it. What the claim's hover and code lens count.
@@ -197,7 +188,7 @@ pub fn claim_outlets(corpus: &Corpus, name: &str) -> std::collections::BTreeSet<
         .index
         .claim_uses(name)
         .iter()
-        .map(|&i| outlet_id(corpus, i))
+        .map(|&i| corpus.articles[i].summary.outlet_id().to_string())
         .collect()
 }
 
