@@ -180,7 +180,6 @@ pub fn article_label(corpus: &Corpus, i: usize) -> String {
     s.title.clone().unwrap_or_else(|| s.id.clone())
 }
 
-
 /// The outlets that carry claim (or fact) `name`: each once, however many
 /// of its articles use it. What the claim's hover and code lens count.
 pub fn claim_outlets(corpus: &Corpus, name: &str) -> std::collections::BTreeSet<String> {
