@@ -1588,6 +1588,71 @@ fn no_socket_or_exec_at_run_time() {
     );
 }
 
+/// The server keeps summaries, not texts, for files that are not open: a
+/// closed file's text is read again from disk when a feature needs it, and
+/// the positions it answers in closed files are right, non-ASCII text
+/// (counted in UTF-16) included.
+#[test]
+fn lsp_holds_the_text_of_open_files_only_and_places_results_in_closed_ones() {
+    let dir = tempdir();
+    let root = dir.path().canonicalize().expect("canonical");
+    write(
+        &root.join("entities.toml"),
+        "[prk]\nkind = \"country\"\nname = \"North Korea\"\n",
+    );
+    let a = root.join("a.news");
+    let b = root.join("b.news");
+    write(&a, "[North Korea]{@prk} said no.\n");
+    // “ and ” are 3 bytes in UTF-8 and one UTF-16 unit each.
+    write(&b, "Said:\n“Déjà,” [North Korea]{@prk} twice.\n");
+    let mut c = lsp_client::Client::start(&root);
+    c.initialize(&root, false);
+    let stats = c.request("newsmark/stats", json!({}))["result"].clone();
+    assert_eq!(stats["articles"], 2, "{stats}");
+    assert_eq!(stats["texts_held"], 0, "nothing open: {stats}");
+    let text = std::fs::read_to_string(&a).expect("read");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": lsp_client::uri(&a), "languageId": "newsmark", "version": 1, "text": text}}),
+    );
+    let stats = c.request("newsmark/stats", json!({}))["result"].clone();
+    assert_eq!(stats["texts_held"], 1, "a is open: {stats}");
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": lsp_client::uri(&a)}, "position": {"line": 0, "character": 16},
+               "context": {"includeDeclaration": false}}),
+    );
+    let in_b: Vec<&Value> = refs["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{refs}"))
+        .iter()
+        .filter(|l| l["uri"] == lsp_client::uri(&b))
+        .collect();
+    assert_eq!(in_b.len(), 1, "{refs}");
+    assert_eq!(
+        in_b[0]["range"],
+        json!({"start": {"line": 1, "character": 23}, "end": {"line": 1, "character": 26}}),
+        "the id `prk` on b's second line: {refs}"
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": lsp_client::uri(&a)}}),
+    );
+    let stats = c.request("newsmark/stats", json!({}))["result"].clone();
+    assert_eq!(stats["texts_held"], 0, "a was closed: {stats}");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": lsp_client::uri(&b)}, "position": {"line": 1, "character": 12}}),
+    );
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("North Korea")),
+        "hover in a closed file reads its text from disk: {hover}"
+    );
+    assert!(c.shutdown());
+}
+
 /// The language server starts from the cache `newsmark check` wrote: the
 /// unchanged articles come from it (no per-article rules run for them), an
 /// article edited since is read afresh, and the server writes nothing.

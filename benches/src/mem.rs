@@ -42,26 +42,35 @@ fn mb(n: usize) -> String {
 }
 
 pub fn run(corpus: &Path) -> ExitCode {
-    use newsmark::corpus::Corpus;
+    use newsmark::corpus::{Corpus, cache::Cache};
     let start = live();
     let full = Corpus::load(corpus, &[]);
     let with_docs = live() - start;
     drop(full);
     let start = live();
-    // As the language server holds it: summaries, texts, per-article
+    let check = Corpus::load_summaries(corpus, &[]);
+    let with_texts = live() - start;
+    let text: usize = check
+        .articles
+        .iter()
+        .filter_map(|a| a.held_text())
+        .map(str::len)
+        .sum();
+    drop(check);
+    // As the language server holds it (no cache): summaries, per-article
     // findings, index; then the cross-document findings.
+    let start = live();
     let t = std::time::Instant::now();
-    let mut c = Corpus::load_summaries(corpus, &[]);
+    let mut c = Corpus::load_cached(corpus, &[], Cache::default());
     let load_time = t.elapsed();
     let loaded = live();
     let n = c.articles.len().max(1);
-    let text: usize = c.articles.iter().map(|a| a.text.len()).sum();
     let t = std::time::Instant::now();
     let _ = newsmark::checks::check_corpus(&c);
     let check_time = t.elapsed();
     let checked = live();
     println!(
-        "load_summaries {:.3} s (index build {:.3} s of it, measured again), first check_corpus {:.3} s",
+        "load as the server does {:.3} s (index build {:.3} s of it, measured again), first check_corpus {:.3} s",
         load_time.as_secs_f64(),
         {
             let t = std::time::Instant::now();
@@ -72,27 +81,32 @@ pub fn run(corpus: &Path) -> ExitCode {
     );
     println!("{} articles, {} of text", c.articles.len(), mb(text).trim());
     println!(
-        "loaded with documents (as `check` does):   {}  ({} B per article)",
+        "loaded with documents (`report`, `export`):   {}  ({} B per article)",
         mb(with_docs),
         with_docs / n
     );
     println!(
-        "loaded summaries-only (as the server does): {}  ({} B per article)",
+        "loaded with texts (`check`):                  {}  ({} B per article)",
+        mb(with_texts),
+        with_texts / n
+    );
+    println!(
+        "loaded summaries-only (the server):           {}  ({} B per article)",
         mb(loaded - start),
         (loaded - start) / n
     );
     println!(
-        "+ cross-document findings:                  {}  ({} B per article)",
+        "+ cross-document findings:                    {}  ({} B per article)",
         mb(checked - loaded),
         (checked - loaded) / n
     );
-    let before = live();
-    for a in &mut c.articles {
-        a.text = String::new();
-    }
-    let after_texts = live();
     let index = std::mem::take(&mut c.index);
     let before_index = live();
+    println!(
+        "  (the unlinked-quote shingles: {}, {} entries)",
+        mb(index.shingles.len() * 24).trim(),
+        index.shingles.len()
+    );
     drop(index);
     let after_index = live();
     let empty = newsmark::syntax::parse("");
@@ -106,10 +120,6 @@ pub fn run(corpus: &Path) -> ExitCode {
     let after_local = live();
     *c.cross() = Default::default();
     let after_cross = live();
-    println!(
-        "of which texts:                    {}",
-        mb(before - after_texts)
-    );
     println!(
         "of which index:                    {}",
         mb(before_index - after_index)

@@ -60,11 +60,11 @@ fn misplaced(index: usize, a: &Article) -> Vec<Diagnostic> {
     if a.plain {
         return Vec::new();
     }
-    let trimmed = a
-        .text
+    let text = a.text();
+    let trimmed = text
         .trim_start_matches('\u{feff}')
         .trim_start_matches(['\n', '\r', ' ', '\t']);
-    let at = a.text.len() - trimmed.len();
+    let at = text.len() - trimmed.len();
     if at > 0 && (trimmed.starts_with("+++\n") || trimmed.starts_with("+++\r\n")) {
         vec![
             diag(index, "front-matter", at..at + 3, "front matter must start on the very first line; this block is read as article text")

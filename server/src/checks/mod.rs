@@ -331,7 +331,8 @@ pub(crate) fn from_text(
             }
             let mut d = diag(index, code, range.clone(), f.message);
             d.help = f.help;
-            let original = article.text.get(range.clone()).unwrap_or("");
+            let article_text = article.text();
+            let original = article_text.get(range.clone()).unwrap_or("");
             let clean = original == doc.plain.text.get(f.range.clone()).unwrap_or("");
             if code == "scrape-boilerplate"
                 && clean
@@ -348,7 +349,7 @@ pub(crate) fn from_text(
                 });
             }
             if let Some(replacement) = f.replacement {
-                let original = article.text.get(range.clone()).unwrap_or("");
+                let original = article_text.get(range.clone()).unwrap_or("");
                 // The original text must be exactly the finding's text (no
                 // markup inside) for a correction to keep it intact.
                 let clean = original == doc.plain.text.get(f.range.clone()).unwrap_or("");

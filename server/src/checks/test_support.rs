@@ -39,7 +39,10 @@ pub(crate) fn render(code: &str, fixture: &str) -> String {
     let mut out = String::new();
     for d in check_corpus(&corpus).into_iter().filter(|d| d.code == code) {
         let (path, text) = match d.file {
-            FileRef::Article(i) => (&corpus.articles[i].path, &corpus.articles[i].text),
+            FileRef::Article(i) => (
+                &corpus.articles[i].path,
+                &corpus.articles[i].text().into_owned(),
+            ),
             FileRef::Registry(i) => (
                 &corpus.registry_files[i].path,
                 &corpus.registry_files[i].text,

@@ -92,9 +92,7 @@ fn candidates(
     let mut shared: HashMap<(usize, usize), u32, rustc_hash::FxBuildHasher> = HashMap::default();
     let tag = claim_tag(st);
     for h in shingles(words) {
-        // Each list is ascending by article: stop at `upto`.
-        let list = index.shingles.get(&h).map_or(&[][..], Vec::as_slice);
-        for &(j, m, t) in list.iter().take_while(|e| e.0 < upto) {
+        for (j, m, t) in index.shingles.lookup(h, upto) {
             if j != i && (tag == 0 || t != tag) {
                 *shared.entry((j, m)).or_default() += 1;
             }

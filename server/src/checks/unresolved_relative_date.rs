@@ -64,7 +64,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
                 None if published.is_none() => "set `published` in the front matter so relative dates can be resolved".into(),
                 None => "annotate it as a `.date` with the `when=` it refers to".into(),
             });
-        let clean = a.text.get(range.clone()) == Some(text);
+        let clean = a.text().get(range.clone()) == Some(text);
         if let (Some(w), true, false) = (&r.resolved, clean, a.plain) {
             let future = if r.is_future(published) {
                 " future"

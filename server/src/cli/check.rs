@@ -257,7 +257,7 @@ pub fn collect(
     }
 }
 
-pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, &str)> {
+pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, std::borrow::Cow<'_, str>)> {
     corpus.file_text(file)
 }
 
@@ -348,7 +348,7 @@ pub fn run(
                 last_file = Some(d.file);
             }
             if index_cache.as_ref().is_none_or(|(f, _)| *f != d.file) {
-                index_cache = Some((d.file, LineIndex::new(text)));
+                index_cache = Some((d.file, LineIndex::new(&text)));
             }
             let Some((_, index)) = &index_cache else {
                 continue;
@@ -361,10 +361,27 @@ pub fn run(
                 .and_then(|e| file_text(corpus, e.file));
             match format {
                 Format::Human => {
-                    let _ = writeln!(stdout, "{}\n", human(path, text, index, d, other, color));
+                    let _ = writeln!(
+                        stdout,
+                        "{}\n",
+                        human(
+                            path,
+                            &text,
+                            index,
+                            d,
+                            other.as_ref().map(|(p, t)| (*p, t.as_ref())),
+                            color
+                        )
+                    );
                 }
                 Format::Json | Format::Sarif | Format::Github => {
-                    match serde_json::to_value(json_finding(path, text, index, d, other)) {
+                    match serde_json::to_value(json_finding(
+                        path,
+                        &text,
+                        index,
+                        d,
+                        other.as_ref().map(|(p, t)| (*p, t.as_ref())),
+                    )) {
                         Ok(v) => json.push(v),
                         Err(e) => outcome
                             .io_errors

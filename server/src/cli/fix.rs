@@ -35,7 +35,7 @@ pub fn apply_all(outcome: &Outcome) -> (usize, Vec<String>) {
                     continue;
                 }
             };
-            match write_atomic(&article.path, &text, Some(&article.text)) {
+            match write_atomic(&article.path, &text, article.held_text()) {
                 Ok(()) => applied += n,
                 Err(e) => errors.push(format!("{}: {e}", Corpus::display_path(&article.path))),
             }
@@ -84,7 +84,7 @@ pub fn fixed_text(
         *floor = f.range.start;
         true
     };
-    let mut text = article.text.clone();
+    let mut text = article.text().into_owned();
     let mut floor = usize::MAX;
     let mut n = 0;
     for f in &fixes {
@@ -97,7 +97,7 @@ pub fn fixed_text(
     // (e.g. escaping a stray `]` whose error region also holds a stray `[`
     // makes that `[` open a span). Take them one at a time, keeping each
     // that keeps the article text; a few, since each costs a parse.
-    let mut text = article.text.clone();
+    let mut text = article.text().into_owned();
     let mut floor = usize::MAX;
     let mut n = 0;
     for f in fixes.iter().take(MAX_ONE_BY_ONE) {

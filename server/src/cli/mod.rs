@@ -254,8 +254,9 @@ fn export(path: PathBuf, format: crate::export::Format, out: PathBuf) -> ExitCod
             .articles
             .iter()
             .find(|a| a.path == s.path)
-            .map_or("", |a| a.text.as_str());
-        let (line, col) = output::LineIndex::new(text).line_col(text, s.first.range.start);
+            .map(|a| a.text())
+            .unwrap_or_default();
+        let (line, col) = output::LineIndex::new(&text).line_col(&text, s.first.range.start);
         eprintln!(
             "error: {}:{line}:{col}: {} ({} syntax error(s); not exported: fix them first, `newsmark check` shows them)",
             Corpus::display_path(&s.path),

@@ -277,7 +277,9 @@ pub fn save_in(dir: &Path, root: &Path, articles: &[Article]) -> std::io::Result
             let local = a.local.get()?;
             Some(EntryOut {
                 path: a.path.to_str()?,
-                hash: hash(&a.text),
+                // Only for the text the summary was derived from: an
+                // article whose text was let go is not written.
+                hash: hash(a.held_text()?),
                 plain: a.plain,
                 summary: &a.summary,
                 local: local

@@ -35,7 +35,10 @@ pub struct TextFile {
 #[derive(Debug, Clone)]
 pub struct Article {
     pub path: PathBuf,
-    pub text: String,
+    /// The text, while it is held (see [`Article::text`]): the language
+    /// server lets go of it for files that are not open, as it does of the
+    /// parsed document.
+    text: Option<String>,
     /// The parsed document; `None` once [`Article::compact`] dropped it
     /// (the language server keeps documents for open files only: they are
     /// half of a corpus's memory).
@@ -76,13 +79,27 @@ pub struct Corpus {
     /// The cross-document findings, updated group by group as articles
     /// change (see `checks::cross`).
     pub cross: std::sync::Mutex<crate::checks::cross::Cross>,
-    /// Loaded with [`Corpus::load_summaries`] (reloads keep to it).
-    pub summaries_only: bool,
+    /// What the articles keep in memory (reloads keep to it).
+    pub keep: Keep,
     /// How many articles came from the on-disk cache when loaded (see
     /// [`cache`]).
     pub cache_hits: usize,
     /// Why the cache file was not used, if it was ignored.
     pub cache_ignored: Option<String>,
+}
+
+/// What a loaded corpus keeps of each article besides its summary and
+/// findings.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The text and the parsed document (`report`, `export`, tests).
+    #[default]
+    Documents,
+    /// The text (`check`: its output quotes the lines, `--fix` edits them).
+    Texts,
+    /// Neither (the language server: a closed file's text is read again
+    /// from disk when a feature needs it; open files hold theirs).
+    Summaries,
 }
 
 /// Which articles define or use each id.
@@ -103,9 +120,108 @@ pub struct Index {
     /// computed from (see `checks::cross`).
     pub groups: FxHashMap<crate::checks::cross::Key, Vec<usize>>,
     /// Word 3-gram (hashed) of every quote long enough for `unlinked-quote`
-    /// to the quotes holding it, `(article, statement)`, ascending.
-    /// Entries are `(article, statement, claim tag)`.
-    pub shingles: FxHashMap<u64, Vec<(usize, usize, u64)>>,
+    /// to the quotes holding it (see [`Shingles`]).
+    pub shingles: Shingles,
+}
+
+/// One quote's word 3-gram in the [`Shingles`] index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Shingle {
+    hash: u64,
+    article: u32,
+    statement: u32,
+    /// The quote's `claim=` as a number (0 for none), so a lookup can skip
+    /// the quotes already linked to the same claim without reading them.
+    tag: u64,
+}
+
+/// The shingle index of `unlinked-quote`: word 3-gram (hashed) to the
+/// quotes holding it, `(article, statement, claim tag)`.
+///
+/// It is the largest part of the index (one entry per distinct 3-gram of
+/// every long quote), so it is kept as one sorted array, built by a
+/// parallel sort, rather than as a hash map of lists (a map entry and a heap
+/// list per 3-gram: three times the memory, and filled by one thread). An
+/// edit cannot cheaply insert into a sorted array, so articles changed since
+/// the build are marked stale there and their entries live in a small map
+/// beside it, as an LSM tree keeps recent writes apart from its sorted runs.
+#[derive(Debug, Default)]
+pub struct Shingles {
+    base: Vec<Shingle>,
+    /// Articles whose `base` entries no longer hold (removed or re-added).
+    stale: Vec<bool>,
+    added: FxHashMap<u64, Vec<(usize, usize, u64)>>,
+}
+
+impl Shingles {
+    fn build(per_article: Vec<Vec<(u64, usize, u64)>>) -> Shingles {
+        let mut base: Vec<Shingle> = per_article
+            .into_par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, list)| {
+                list.into_iter().map(move |(hash, s, tag)| Shingle {
+                    hash,
+                    // Article and statement numbers beyond u32 would need a
+                    // corpus of four billion articles; saturate rather than wrap.
+                    article: u32::try_from(i).unwrap_or(u32::MAX),
+                    statement: u32::try_from(s).unwrap_or(u32::MAX),
+                    tag,
+                })
+            })
+            .collect();
+        base.par_sort_unstable();
+        base.dedup();
+        base.shrink_to_fit();
+        Shingles {
+            base,
+            stale: Vec::new(),
+            added: FxHashMap::default(),
+        }
+    }
+
+    /// The quotes of articles before `upto` holding 3-gram `hash`,
+    /// `(article, statement, claim tag)`, in no particular order.
+    pub fn lookup(&self, hash: u64, upto: usize) -> impl Iterator<Item = (usize, usize, u64)> + '_ {
+        let from = self.base.partition_point(|e| e.hash < hash);
+        let base = self.base[from..]
+            .iter()
+            .take_while(move |e| e.hash == hash && (e.article as usize) < upto)
+            .filter(|e| !self.stale.get(e.article as usize).copied().unwrap_or(false))
+            .map(|e| (e.article as usize, e.statement as usize, e.tag));
+        let added = self
+            .added
+            .get(&hash)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .take_while(move |e| e.0 < upto);
+        base.chain(added)
+    }
+
+    fn add(&mut self, i: usize, list: &[(u64, usize, u64)]) {
+        for &(hash, s, tag) in list {
+            insert_sorted(self.added.entry(hash).or_default(), (i, s, tag));
+        }
+    }
+
+    fn remove(&mut self, i: usize, list: &[(u64, usize, u64)]) {
+        if self.stale.len() <= i {
+            self.stale.resize(i + 1, false);
+        }
+        self.stale[i] = true;
+        for (hash, s, tag) in list {
+            remove_sorted(&mut self.added, hash, &(i, *s, *tag));
+        }
+    }
+
+    /// How many entries the index holds (for tests and the memory bench).
+    pub fn len(&self) -> usize {
+        self.base.len() + self.added.values().map(Vec::len).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// What an article adds to the index besides its ids: its cross-document
@@ -161,8 +277,8 @@ fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut FxHashMap<K, Vec<T>>
 impl Index {
     pub fn build(articles: &[Article]) -> Index {
         // The groups and shingles of each article are worked out in
-        // parallel; then the maps are filled, the shingle map (the largest)
-        // beside all the others, as the maps are independent.
+        // parallel; then the maps are filled beside the shingle index (the
+        // largest part, itself sorted in parallel).
         let (keys, shingles): (Vec<_>, Vec<_>) = articles
             .par_iter()
             .map(|a| {
@@ -185,15 +301,7 @@ impl Index {
                 }
                 index
             },
-            || {
-                let mut map: FxHashMap<u64, Vec<(usize, usize, u64)>> = FxHashMap::default();
-                for (i, list) in shingles.into_iter().enumerate() {
-                    for (hash, s, tag) in list {
-                        insert_sorted(map.entry(hash).or_default(), (i, s, tag));
-                    }
-                }
-                map
-            },
+            || Shingles::build(shingles),
         );
         index.shingles = shingles;
         index
@@ -240,9 +348,7 @@ impl Index {
         for key in &p.keys {
             insert_at(&mut self.groups, key, i);
         }
-        for &(hash, s, tag) in &p.shingles {
-            insert_sorted(self.shingles.entry(hash).or_default(), (i, s, tag));
-        }
+        self.shingles.add(i, &p.shingles);
     }
 
     /// Removes article `i` as it was indexed (before an edit: its old
@@ -266,9 +372,10 @@ impl Index {
         for key in &keys {
             remove_sorted(&mut self.groups, key, &i);
         }
-        for (hash, s, tag) in crate::checks::unlinked_quote::quote_shingles(&a.summary) {
-            remove_sorted(&mut self.shingles, &hash, &(i, s, tag));
-        }
+        self.shingles.remove(
+            i,
+            &crate::checks::unlinked_quote::quote_shingles(&a.summary),
+        );
         keys
     }
 }
@@ -379,7 +486,7 @@ pub fn article(path: PathBuf, text: String, plain: bool) -> Article {
     let summary = Summary::of(&doc, &stem);
     Article {
         path,
-        text,
+        text: Some(text),
         doc: Some(Box::new(doc)),
         summary,
         plain,
@@ -393,9 +500,27 @@ impl Article {
     pub fn doc(&self) -> std::borrow::Cow<'_, Document> {
         match &self.doc {
             Some(doc) => std::borrow::Cow::Borrowed(&**doc),
-            None if self.plain => std::borrow::Cow::Owned(syntax::parse_plain(&self.text)),
-            None => std::borrow::Cow::Owned(syntax::parse(&self.text)),
+            None if self.plain => std::borrow::Cow::Owned(syntax::parse_plain(&self.text())),
+            None => std::borrow::Cow::Owned(syntax::parse(&self.text())),
         }
+    }
+
+    /// The article's text: the one in memory, else read again from its
+    /// file (once [`Article::release`] let go of it). A file that can no
+    /// longer be read gives an empty text: the file watcher removes it
+    /// from the corpus soon after, and until then its positions clamp to
+    /// the start.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.text {
+            Some(text) => std::borrow::Cow::Borrowed(text.as_str()),
+            None => std::borrow::Cow::Owned(read_text(&self.path).unwrap_or_default()),
+        }
+    }
+
+    /// The text if it is in memory (the summary and findings were derived
+    /// from exactly this text).
+    pub fn held_text(&self) -> Option<&str> {
+        self.text.as_deref()
     }
 
     /// Computes the per-article findings, then drops the parsed document:
@@ -403,6 +528,16 @@ impl Article {
     pub fn compact(&mut self) {
         crate::checks::local_findings(self);
         self.doc = None;
+    }
+
+    /// [`Article::compact`], and lets go of the text too (the language
+    /// server, for files that are not open): what stays is the summary and
+    /// the findings, which is what other files and the index need. The
+    /// features that need a closed file's text (its positions, its spans)
+    /// read it again from disk, a few microseconds for a news article.
+    pub fn release(&mut self) {
+        self.compact();
+        self.text = None;
     }
 }
 
@@ -418,7 +553,7 @@ impl Article {
     ) -> Article {
         Article {
             path,
-            text,
+            text: Some(text),
             doc: None,
             summary,
             plain,
@@ -437,7 +572,7 @@ pub fn article_from_tree(path: PathBuf, text: String, tree: &tree_sitter::Tree) 
     let summary = Summary::of(&doc, &stem);
     Article {
         path,
-        text,
+        text: Some(text),
         doc: Some(Box::new(doc)),
         summary,
         plain: false,
@@ -527,7 +662,7 @@ impl Corpus {
     /// extension, plus `extra` files named explicitly (read as plain text when
     /// their extension is not a configured one).
     pub fn load(root: &Path, extra: &[PathBuf]) -> Corpus {
-        Corpus::load_keeping(root, extra, true, None, &|| {})
+        Corpus::load_keeping(root, extra, Keep::Documents, None, &|| {})
     }
 
     /// Loads the corpus keeping summaries and findings only (the language
@@ -535,32 +670,32 @@ impl Corpus {
     /// dropped as soon as it is read, so a large corpus never holds all its
     /// documents at once.
     pub fn load_summaries(root: &Path, extra: &[PathBuf]) -> Corpus {
-        Corpus::load_keeping(root, extra, false, None, &|| {})
+        Corpus::load_keeping(root, extra, Keep::Texts, None, &|| {})
     }
 
-    /// [`Corpus::load_summaries`], taking each article's summary and
-    /// findings from `cache` when its text is the one they were computed
-    /// from.
+    /// The language server's load: summaries and findings only (no texts,
+    /// see [`Keep::Summaries`]), each article's taken from `cache` when its
+    /// text is the one they were computed from.
     pub fn load_cached(root: &Path, extra: &[PathBuf], cache: cache::Cache) -> Corpus {
-        Corpus::load_keeping(root, extra, false, Some(cache), &|| {})
+        Corpus::load_keeping(root, extra, Keep::Summaries, Some(cache), &|| {})
     }
 
-    /// [`Corpus::load_cached`] (or, with no cache, [`Corpus::load_summaries`]),
-    /// calling `on_file` as each file is read (from several threads): what a
-    /// progress bar counts.
+    /// [`Corpus::load_summaries`] (texts kept), taking what it can from
+    /// `cache`, calling `on_file` as each file is read (from several
+    /// threads): what a progress bar counts. `newsmark check`'s load.
     pub fn load_observed(
         root: &Path,
         extra: &[PathBuf],
         cache: Option<cache::Cache>,
         on_file: &(dyn Fn() + Sync),
     ) -> Corpus {
-        Corpus::load_keeping(root, extra, false, cache, on_file)
+        Corpus::load_keeping(root, extra, Keep::Texts, cache, on_file)
     }
 
     fn load_keeping(
         root: &Path,
         extra: &[PathBuf],
-        documents: bool,
+        keep: Keep,
         cache: Option<cache::Cache>,
         on_file: &(dyn Fn() + Sync),
     ) -> Corpus {
@@ -577,7 +712,7 @@ impl Corpus {
         } else {
             None
         };
-        let mut corpus = Corpus::load_inner(root, extra, config_text, documents, cache, on_file);
+        let mut corpus = Corpus::load_inner(root, extra, config_text, keep, cache, on_file);
         corpus.load_errors.extend(errors);
         corpus
     }
@@ -585,20 +720,20 @@ impl Corpus {
     /// Loads the corpus with the given `newsmark.toml` text (the editor's,
     /// maybe unsaved) in place of the file on disk.
     pub fn load_with_config(root: &Path, extra: &[PathBuf], config_text: Option<String>) -> Corpus {
-        Corpus::load_inner(root, extra, config_text, true, None, &|| {})
+        Corpus::load_inner(root, extra, config_text, Keep::Documents, None, &|| {})
     }
 
     fn load_inner(
         root: &Path,
         extra: &[PathBuf],
         config_text: Option<String>,
-        documents: bool,
+        keep: Keep,
         cache: Option<cache::Cache>,
         on_file: &(dyn Fn() + Sync),
     ) -> Corpus {
         let mut corpus = Corpus {
             root: root.to_path_buf(),
-            summaries_only: !documents,
+            keep,
             ..Corpus::default()
         };
         if let Some(text) = config_text {
@@ -649,10 +784,13 @@ impl Corpus {
                 on_file();
                 read_text(&path).map(|text| {
                     // The hash is checked here, where the text is at hand.
-                    let (path, text) = match cached.filter(|_| !documents) {
+                    let (path, text) = match cached.filter(|_| keep != Keep::Documents) {
                         Some(c) => match c.article(path, text, plain) {
-                            Ok(a) => {
+                            Ok(mut a) => {
                                 hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if keep == Keep::Summaries {
+                                    a.release();
+                                }
                                 return a;
                             }
                             Err(stale) => stale,
@@ -660,8 +798,10 @@ impl Corpus {
                         None => (path, text),
                     };
                     let mut a = article(path, text, plain);
-                    if !documents {
-                        a.compact();
+                    match keep {
+                        Keep::Documents => {}
+                        Keep::Texts => a.compact(),
+                        Keep::Summaries => a.release(),
                     }
                     a
                 })
@@ -736,22 +876,37 @@ impl Corpus {
             .map(|_| FileRef::Config)
     }
 
-    /// The path and text of a file.
-    pub fn file_text(&self, file: crate::checks::FileRef) -> Option<(&Path, &str)> {
+    /// The path of a file.
+    pub fn file_path(&self, file: crate::checks::FileRef) -> Option<&Path> {
         use crate::checks::FileRef;
         match file {
-            FileRef::Article(i) => self
-                .articles
-                .get(i)
-                .map(|a| (a.path.as_path(), a.text.as_str())),
-            FileRef::Registry(i) => self
-                .registry_files
-                .get(i)
-                .map(|f| (f.path.as_path(), f.text.as_str())),
-            FileRef::Config => self
-                .config_file
-                .as_ref()
-                .map(|f| (f.path.as_path(), f.text.as_str())),
+            FileRef::Article(i) => self.articles.get(i).map(|a| a.path.as_path()),
+            FileRef::Registry(i) => self.registry_files.get(i).map(|f| f.path.as_path()),
+            FileRef::Config => self.config_file.as_ref().map(|f| f.path.as_path()),
+        }
+    }
+
+    /// The path and text of a file (an article's read again from disk when
+    /// it was released; see [`Article::text`]).
+    pub fn file_text(
+        &self,
+        file: crate::checks::FileRef,
+    ) -> Option<(&Path, std::borrow::Cow<'_, str>)> {
+        use crate::checks::FileRef;
+        match file {
+            FileRef::Article(i) => self.articles.get(i).map(|a| (a.path.as_path(), a.text())),
+            FileRef::Registry(i) => self.registry_files.get(i).map(|f| {
+                (
+                    f.path.as_path(),
+                    std::borrow::Cow::Borrowed(f.text.as_str()),
+                )
+            }),
+            FileRef::Config => self.config_file.as_ref().map(|f| {
+                (
+                    f.path.as_path(),
+                    std::borrow::Cow::Borrowed(f.text.as_str()),
+                )
+            }),
         }
     }
 
@@ -785,8 +940,7 @@ impl Corpus {
                 // exclude, registry may have changed), then put the editor's
                 // unsaved texts back on top.
                 let root = self.root.clone();
-                let mut fresh =
-                    Corpus::load_inner(&root, &[], Some(text), !self.summaries_only, None, &|| {});
+                let mut fresh = Corpus::load_inner(&root, &[], Some(text), self.keep, None, &|| {});
                 for (p, t) in overlay {
                     if p != path && fresh.owns(p) {
                         fresh.set_text(p, t.clone(), &[]);

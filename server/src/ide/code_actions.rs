@@ -129,7 +129,8 @@ fn occurrences(corpus: &Corpus, i: usize, name: &str) -> Vec<TextRange> {
     if a.plain || name.is_empty() {
         return Vec::new();
     }
-    let text = &a.text;
+    let text = a.text();
+    let text: &str = &text;
     let bytes = text.as_bytes();
     // Most articles do not hold the name: look for it before reading the
     // document (parsed again for a closed file).
@@ -177,14 +178,22 @@ fn annotate_mention(corpus: &Corpus, i: usize, offset: usize) -> Vec<Action> {
         range: r,
         new_text: format!("[{name}]{{@{id}}}"),
     };
-    let everywhere: Vec<Edit> = (0..corpus.articles.len())
-        .flat_map(|j| {
-            occurrences(corpus, j, &name)
-                .into_iter()
-                .map(move |r| (j, r))
-        })
-        .map(|(j, r)| wrap(j, r))
-        .collect();
+    // Every article's text is looked at (read from disk for closed files
+    // in the language server): in parallel.
+    let everywhere: Vec<Edit> = {
+        use rayon::prelude::*;
+        (0..corpus.articles.len())
+            .into_par_iter()
+            .flat_map_iter(|j| {
+                occurrences(corpus, j, &name)
+                    .into_iter()
+                    .map(move |r| (j, r))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(j, r)| wrap(j, r))
+            .collect()
+    };
     let files: std::collections::BTreeSet<FileRef> = everywhere.iter().map(|e| e.file).collect();
     let mut out = vec![Action {
         title: format!("Annotate “{name}” as @{id}"),
@@ -339,7 +348,7 @@ mod tests {
             .expect("the action is offered");
         let mut out = String::new();
         for (i, a) in corpus.articles.iter().enumerate() {
-            let mut t = a.text.clone();
+            let mut t = a.text().into_owned();
             let mut edits: Vec<_> = action
                 .edits
                 .iter()

@@ -64,7 +64,8 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
     let Some(a) = corpus.articles.get(i) else {
         return Vec::new();
     };
-    let text = &a.text;
+    let text = a.text();
+    let text: &str = &text;
     if let Some(fm) = &a.doc().front_matter
         && offset < fm.range.end
     {

@@ -65,7 +65,7 @@ pub fn hover(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Hover> {
 fn config_hover(corpus: &Corpus, offset: usize) -> Option<Hover> {
     use toml::de::{DeTable, DeValue};
     let (_, text) = corpus.file_text(FileRef::Config)?;
-    let (table, _) = DeTable::parse_recoverable(text);
+    let (table, _) = DeTable::parse_recoverable(&text);
     for (key, value) in table.get_ref().iter() {
         let name = key.get_ref().as_ref();
         if name == "rules"

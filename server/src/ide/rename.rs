@@ -89,7 +89,7 @@ pub fn rename(
         // A mention's text is not the id; only id occurrences change.
         .filter(|l| match l.file {
             FileRef::Article(i) => corpus.articles[i]
-                .text
+                .text()
                 .get(l.range.clone())
                 .is_some_and(valid),
             _ => true,

@@ -45,7 +45,10 @@ pub(crate) fn fixture(text: &str) -> (Corpus, FileRef, usize) {
 /// `path:start..end "text"` for a location.
 pub(crate) fn show(corpus: &Corpus, loc: &super::Location) -> String {
     let (path, text) = match loc.file {
-        FileRef::Article(i) => (&corpus.articles[i].path, &corpus.articles[i].text),
+        FileRef::Article(i) => (
+            &corpus.articles[i].path,
+            &corpus.articles[i].text().into_owned(),
+        ),
         FileRef::Registry(i) => (
             &corpus.registry_files[i].path,
             &corpus.registry_files[i].text,

@@ -89,7 +89,7 @@ pub fn code_actions(
                 let edit_rope = if e.file == file {
                     rope.clone()
                 } else {
-                    Rope::from_str(text)
+                    Rope::from_str(&text)
                 };
                 changes.entry(uri).or_default().push(TextEdit::new(
                     range_to_proto(&edit_rope, &e.range, enc),

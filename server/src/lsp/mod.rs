@@ -425,12 +425,12 @@ impl State {
         let corpus = &mut self.corpora[index];
         corpus.set_text(path, text, &overlay);
         // A closed file keeps its summary and findings, not its parsed
-        // document (most of a corpus's memory); a reloaded corpus is loaded
-        // that way already.
+        // document or its text (most of a corpus's memory); a reloaded
+        // corpus is loaded that way already.
         if !self.open.contains_key(path)
             && let Some(FileRef::Article(i)) = corpus.file_ref(path)
         {
-            corpus.articles[i].compact();
+            corpus.articles[i].release();
         }
     }
 
@@ -448,7 +448,7 @@ impl State {
         let ci = self.corpus_of(&path)?;
         let file = self.corpora[ci].file_ref(&path)?;
         let (_, text) = self.corpora[ci].file_text(file)?;
-        let rope = self.rope(&path, text);
+        let rope = self.rope(&path, &text);
         let offset = from_proto(&rope, pos, self.encoding);
         Some((ci, file, offset, rope))
     }
@@ -482,7 +482,7 @@ impl State {
 
     fn location(&self, ci: usize, loc: &crate::ide::Location) -> Option<Location> {
         let (path, text) = self.corpora[ci].file_text(loc.file)?;
-        let rope = self.rope_upto(path, text, loc.range.end);
+        let rope = self.rope_upto(path, &text, loc.range.end);
         Some(Location::new(
             uri_of(path)?,
             position::range_to_proto(&rope, &loc.range, self.encoding),
@@ -537,7 +537,7 @@ impl State {
                 }
             };
             for file in files {
-                let Some((path, text)) = corpus.file_text(file) else {
+                let Some(path) = corpus.file_path(file) else {
                     continue;
                 };
                 let list = checks::file_findings(corpus, &cross, file);
@@ -567,7 +567,12 @@ impl State {
                     self.sent_versions.insert(path.to_path_buf(), v);
                 }
                 let last = list.iter().map(|d| d.range.end).max().unwrap_or(0);
-                let rope = self.rope_upto(path, text, last);
+                // (A closed file's text is read only now, when it has
+                // findings to place.)
+                let rope = match corpus.file_text(file) {
+                    Some((_, text)) if !list.is_empty() => self.rope_upto(path, &text, last),
+                    _ => Rope::new(),
+                };
                 let diags = list
                     .iter()
                     .filter_map(|d| convert::diagnostic(&rope, d, self.encoding, path))
@@ -635,16 +640,24 @@ impl Backend {
 
     /// `newsmark/stats`: counters for benchmarks (how often the per-article
     /// rules ran, how many cross-document groups were computed, how many
-    /// articles are indexed, how many came from the cache).
+    /// articles are indexed, how many came from the cache, how many hold
+    /// their text in memory: the open ones only).
     pub async fn stats(&self, _params: serde_json::Value) -> Result<serde_json::Value> {
         self.settled().await;
         let s = lock(&self.state);
         let articles: usize = s.corpora.iter().map(|c| c.articles.len()).sum();
         let groups: u64 = s.corpora.iter().map(|c| c.cross().computed).sum();
         let cache_hits: usize = s.corpora.iter().map(|c| c.cache_hits).sum();
+        let texts_held = s
+            .corpora
+            .iter()
+            .flat_map(|c| &c.articles)
+            .filter(|a| a.held_text().is_some())
+            .count();
         Ok(serde_json::json!({
             "articles": articles,
             "cache_hits": cache_hits,
+            "texts_held": texts_held,
             "cross_groups_computed": groups,
             "per_article_checks": checks::LOCAL_CHECKS.load(std::sync::atomic::Ordering::Relaxed),
         }))
@@ -1268,7 +1281,7 @@ impl LanguageServer for Backend {
             let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
             let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
             let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
-            let rope = s.rope(&path, text);
+            let rope = s.rope(&path, &text);
             let start = from_proto(&rope, params.range.start, s.encoding);
             let end = from_proto(&rope, params.range.end, s.encoding);
             let corpus = &s.corpora[ci];
@@ -1404,7 +1417,7 @@ impl LanguageServer for Backend {
             let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
             let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
             let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
-            let rope = s.rope(&path, text);
+            let rope = s.rope(&path, &text);
             let corpus = &s.corpora[ci];
             let items = checks::file_findings(corpus, &corpus.cross(), file)
                 .iter()
