@@ -277,8 +277,9 @@ fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut FxHashMap<K, Vec<T>>
 impl Index {
     pub fn build(articles: &[Article]) -> Index {
         // The groups and shingles of each article are worked out in
-        // parallel; then the maps are filled beside the shingle index (the
-        // largest part, itself sorted in parallel).
+        // parallel; then the maps, which are independent, are filled side
+        // by side (each by one thread: a hash map is filled in order), the
+        // shingle index (the largest part) by a parallel sort.
         let (keys, shingles): (Vec<_>, Vec<_>) = articles
             .par_iter()
             .map(|a| {
@@ -286,23 +287,44 @@ impl Index {
                 (p.keys, p.shingles)
             })
             .unzip();
-        let (mut index, shingles) = rayon::join(
+        let ((mut index, entity_uses), (groups, shingles)) = rayon::join(
             || {
-                let mut index = Index::default();
-                for (i, (a, keys)) in articles.iter().zip(keys).enumerate() {
-                    index.insert(
-                        i,
-                        a,
-                        &Prepared {
-                            keys,
-                            shingles: Vec::new(),
-                        },
-                    );
-                }
-                index
+                rayon::join(
+                    || {
+                        let mut index = Index::default();
+                        for (i, a) in articles.iter().enumerate() {
+                            index.insert_ids(i, a);
+                        }
+                        index
+                    },
+                    || {
+                        let mut map = FxHashMap::default();
+                        for (i, a) in articles.iter().enumerate() {
+                            for (j, r) in a.summary.refs.iter().enumerate() {
+                                insert_at(&mut map, &r.id, (i, j));
+                            }
+                        }
+                        map
+                    },
+                )
             },
-            || Shingles::build(shingles),
+            || {
+                rayon::join(
+                    || {
+                        let mut map = FxHashMap::default();
+                        for (i, keys) in keys.into_iter().enumerate() {
+                            for key in keys {
+                                insert_sorted(map.entry(key).or_default(), i);
+                            }
+                        }
+                        map
+                    },
+                    || Shingles::build(shingles),
+                )
+            },
         );
+        index.entity_uses = entity_uses;
+        index.groups = groups;
         index.shingles = shingles;
         index
     }
@@ -333,7 +355,8 @@ impl Index {
         p.keys
     }
 
-    fn insert(&mut self, i: usize, a: &Article, p: &Prepared) {
+    /// The path, outlet and source id of article `i`.
+    fn insert_ids(&mut self, i: usize, a: &Article) {
         self.by_path.insert(a.path.clone(), i);
         match self.outlets.get_mut(a.summary.outlet_id()) {
             Some(n) => *n += 1,
@@ -342,6 +365,10 @@ impl Index {
             }
         }
         insert_at(&mut self.sources, &a.summary.id, i);
+    }
+
+    fn insert(&mut self, i: usize, a: &Article, p: &Prepared) {
+        self.insert_ids(i, a);
         for (j, r) in a.summary.refs.iter().enumerate() {
             insert_at(&mut self.entity_uses, &r.id, (i, j));
         }
