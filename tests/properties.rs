@@ -21,7 +21,8 @@ use std::process::Command;
 
 use newsmark::checks::{Diagnostic, check_corpus};
 use newsmark::corpus::Corpus;
-use newsmark::lsp::position::{Encoding, from_proto, to_proto};
+use newsmark::corpus::lines::LineIndex;
+use newsmark::lsp::position::{Encoding, Place, from_proto, to_proto};
 use newsmark::syntax::{self, Span};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -208,6 +209,23 @@ proptest! {
                 let (line, character) = model_position(&text, o, utf8);
                 prop_assert_eq!(pos, Position::new(line, character), "offset {} utf8 {}", o, utf8);
                 prop_assert_eq!(from_proto(&rope, pos, enc), o, "{:?} utf8 {}", pos, utf8);
+            }
+        }
+    }
+
+    /// A closed file's line index (what the server keeps instead of its
+    /// text) places every offset where the model and the rope do.
+    #[test]
+    fn line_index_places_offsets_as_the_rope_does(text in mixed_text(40)) {
+        let index = LineIndex::new(&text).expect("small text");
+        for utf8 in [false, true] {
+            for o in boundaries(&text) {
+                let (line, character) = model_position(&text, o, utf8);
+                prop_assert_eq!(
+                    index.place(o, encoding(utf8)),
+                    Position::new(line, character),
+                    "offset {} utf8 {}", o, utf8
+                );
             }
         }
     }

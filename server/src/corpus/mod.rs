@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod lines;
 pub mod registry;
 pub mod summary;
 
@@ -39,6 +40,9 @@ pub struct Article {
     /// server lets go of it for files that are not open, as it does of the
     /// parsed document.
     text: Option<String>,
+    /// Once the text is let go of: where its lines start and its non-ASCII
+    /// characters are, to place positions without reading the file.
+    lines: Option<lines::LineIndex>,
     /// The parsed document; `None` once [`Article::compact`] dropped it
     /// (the language server keeps documents for open files only: they are
     /// half of a corpus's memory).
@@ -514,6 +518,7 @@ pub fn article(path: PathBuf, text: String, plain: bool) -> Article {
     Article {
         path,
         text: Some(text),
+        lines: None,
         doc: Some(Box::new(doc)),
         summary,
         plain,
@@ -562,9 +567,20 @@ impl Article {
     /// the findings, which is what other files and the index need. The
     /// features that need a closed file's text (its positions, its spans)
     /// read it again from disk, a few microseconds for a news article.
+    /// What stays of the text is its [`lines::LineIndex`] (a few hundred
+    /// bytes for a news article), so that findings and references in the
+    /// file are placed without reading it.
     pub fn release(&mut self) {
         self.compact();
-        self.text = None;
+        if let Some(lines) = self.text.as_deref().and_then(lines::LineIndex::new) {
+            self.lines = Some(lines);
+            self.text = None;
+        }
+    }
+
+    /// The line index of a released article (see [`Article::release`]).
+    pub fn lines(&self) -> Option<&lines::LineIndex> {
+        self.lines.as_ref()
     }
 }
 
@@ -581,6 +597,7 @@ impl Article {
         Article {
             path,
             text: Some(text),
+            lines: None,
             doc: None,
             summary,
             plain,
@@ -600,6 +617,7 @@ pub fn article_from_tree(path: PathBuf, text: String, tree: &tree_sitter::Tree) 
     Article {
         path,
         text: Some(text),
+        lines: None,
         doc: Some(Box::new(doc)),
         summary,
         plain: false,

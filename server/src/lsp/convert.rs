@@ -6,14 +6,14 @@ use std::path::Path;
 use ropey::Rope;
 use tower_lsp_server::ls_types::*;
 
-use super::position::{Encoding, range_to_proto, to_proto};
+use super::position::{Encoding, Place, range_to_proto, to_proto};
 use crate::checks::{self, FileRef, Severity};
 use crate::corpus::Corpus;
 use crate::ide::completion::{Item, ItemKind};
 use crate::ide::symbols::{Symbol, SymbolKind as Kind};
 
 pub fn diagnostic(
-    rope: &Rope,
+    rope: &(impl Place + ?Sized),
     d: &checks::Diagnostic,
     enc: Encoding,
     _path: &Path,

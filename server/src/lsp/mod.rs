@@ -280,6 +280,21 @@ impl Drop for DoneOnDrop {
     }
 }
 
+/// See [`State::placer`].
+enum Placer<'a> {
+    Rope(Rope),
+    Lines(&'a crate::corpus::lines::LineIndex),
+}
+
+impl position::Place for Placer<'_> {
+    fn place(&self, offset: usize, enc: Encoding) -> Position {
+        match self {
+            Placer::Rope(rope) => rope.place(offset, enc),
+            Placer::Lines(lines) => lines.place(offset, enc),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Indexing {
     /// `initialized` has not arrived: answer from what is open.
@@ -480,12 +495,28 @@ impl State {
         Rope::from_str(text.get(..end).unwrap_or(text))
     }
 
+    /// What positions in `file` up to `upto` are placed with: a closed
+    /// article's line index (its text is not in memory, and is not read),
+    /// else the buffer or a rope of the text ([`State::rope_upto`]).
+    fn placer<'a>(&self, corpus: &'a Corpus, file: FileRef, upto: usize) -> Option<Placer<'a>> {
+        let path = corpus.file_path(file)?;
+        if !self.open.contains_key(path)
+            && let FileRef::Article(i) = file
+            && let Some(lines) = corpus.articles.get(i).and_then(|a| a.lines())
+        {
+            return Some(Placer::Lines(lines));
+        }
+        let (path, text) = corpus.file_text(file)?;
+        Some(Placer::Rope(self.rope_upto(path, &text, upto)))
+    }
+
     fn location(&self, ci: usize, loc: &crate::ide::Location) -> Option<Location> {
-        let (path, text) = self.corpora[ci].file_text(loc.file)?;
-        let rope = self.rope_upto(path, &text, loc.range.end);
+        let corpus = &self.corpora[ci];
+        let path = corpus.file_path(loc.file)?;
+        let at = self.placer(corpus, loc.file, loc.range.end)?;
         Some(Location::new(
             uri_of(path)?,
-            position::range_to_proto(&rope, &loc.range, self.encoding),
+            position::range_to_proto(&at, &loc.range, self.encoding),
         ))
     }
 
@@ -567,16 +598,13 @@ impl State {
                     self.sent_versions.insert(path.to_path_buf(), v);
                 }
                 let last = list.iter().map(|d| d.range.end).max().unwrap_or(0);
-                // (A closed file's text is read only now, when it has
-                // findings to place.)
-                let rope = match corpus.file_text(file) {
-                    Some((_, text)) if !list.is_empty() => self.rope_upto(path, &text, last),
-                    _ => Rope::new(),
+                let diags = match self.placer(corpus, file, last) {
+                    Some(at) if !list.is_empty() => list
+                        .iter()
+                        .filter_map(|d| convert::diagnostic(&at, d, self.encoding, path))
+                        .collect(),
+                    _ => Vec::new(),
                 };
-                let diags = list
-                    .iter()
-                    .filter_map(|d| convert::diagnostic(&rope, d, self.encoding, path))
-                    .collect();
                 let Some(uri) = uri_of(path) else { continue };
                 if list.is_empty() {
                     self.published.remove(path);

@@ -5,6 +5,7 @@
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range};
 
+use crate::corpus::lines::LineIndex;
 use crate::syntax::TextRange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +32,35 @@ pub fn to_proto(rope: &Rope, offset: usize, enc: Encoding) -> Position {
     )
 }
 
-pub fn range_to_proto(rope: &Rope, range: &TextRange, enc: Encoding) -> Range {
-    Range::new(
-        to_proto(rope, range.start, enc),
-        to_proto(rope, range.end, enc),
-    )
+/// What byte offsets are turned into positions with: the rope of an open
+/// file (or one built from a text), or the line index a closed file keeps
+/// instead of its text.
+pub trait Place {
+    fn place(&self, offset: usize, enc: Encoding) -> Position;
+}
+
+impl Place for Rope {
+    fn place(&self, offset: usize, enc: Encoding) -> Position {
+        to_proto(self, offset, enc)
+    }
+}
+
+impl Place for LineIndex {
+    fn place(&self, offset: usize, enc: Encoding) -> Position {
+        let (line, bytes, units) = self.line_col(offset);
+        let character = match enc {
+            Encoding::Utf8 => bytes,
+            Encoding::Utf16 => units,
+        };
+        Position::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(character).unwrap_or(u32::MAX),
+        )
+    }
+}
+
+pub fn range_to_proto(at: &(impl Place + ?Sized), range: &TextRange, enc: Encoding) -> Range {
+    Range::new(at.place(range.start, enc), at.place(range.end, enc))
 }
 
 /// The byte length of line `line` without its line break.

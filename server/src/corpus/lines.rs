@@ -1,0 +1,128 @@
+//! Where a text's lines start and where its non-ASCII characters are: what
+//! the language server keeps of a closed file instead of its text, so that
+//! findings and references in it are placed (as LSP line and column) without
+//! reading the file again.
+//!
+//! Written here rather than taken from rust-analyzer's `line-index` crate:
+//! that one breaks lines at `\n` only, while LSP (and the ropes the server
+//! keeps for open files, ropey with `cr_lines`) also ends a line at a lone
+//! `\r`; a closed file must get the same positions as the same file open.
+
+/// Line starts and non-ASCII characters of one text (byte offsets).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    len: u32,
+    /// The byte offset where each line starts; the first is 0. A line ends
+    /// at `\n`, `\r\n` or `\r`; a text ending in a line break has an empty
+    /// last line.
+    starts: Box<[u32]>,
+    /// Every non-ASCII character: its byte offset and UTF-8 length.
+    wide: Box<[(u32, u8)]>,
+}
+
+impl LineIndex {
+    /// The index of `text`, or `None` for a text of 4 GiB or more (offsets
+    /// are kept as `u32`; such a file keeps its text instead).
+    pub fn new(text: &str) -> Option<LineIndex> {
+        let len = u32::try_from(text.len()).ok()?;
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut wide = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let n = match b {
+                b'\n' => {
+                    starts.push(offset(i + 1));
+                    1
+                }
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(offset(i + 2));
+                    2
+                }
+                b'\r' => {
+                    starts.push(offset(i + 1));
+                    1
+                }
+                0..0x80 => 1,
+                _ => {
+                    // A char boundary: `text` is a `str`.
+                    let w = utf8_len(b);
+                    wide.push((offset(i), w));
+                    usize::from(w)
+                }
+            };
+            i += n;
+        }
+        Some(LineIndex {
+            len,
+            starts: starts.into_boxed_slice(),
+            wide: wide.into_boxed_slice(),
+        })
+    }
+
+    /// The 0-based line of byte `offset` (clamped to the text) and its
+    /// column in bytes and in UTF-16 code units.
+    pub fn line_col(&self, offset: usize) -> (usize, usize, usize) {
+        let offset = offset.min(self.len as usize);
+        let o = offset as u32;
+        let line = self.starts.partition_point(|&s| s <= o).saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let bytes = (o - start) as usize;
+        // The non-ASCII characters between the line's start and `offset`:
+        // each counts its UTF-8 length in bytes but one UTF-16 unit (two
+        // beyond the Basic Multilingual Plane, i.e. four UTF-8 bytes).
+        let from = self.wide.partition_point(|&(at, _)| at < start);
+        let to = self.wide.partition_point(|&(at, _)| at < o);
+        let fewer: usize = self.wide[from..to]
+            .iter()
+            .map(|&(_, w)| usize::from(w) - if w == 4 { 2 } else { 1 })
+            .sum();
+        (line, bytes, bytes - fewer)
+    }
+
+    /// Heap bytes held (for the memory benchmark).
+    pub fn heap_size(&self) -> usize {
+        self.starts.len() * std::mem::size_of::<u32>()
+            + self.wide.len() * std::mem::size_of::<(u32, u8)>()
+    }
+}
+
+/// A byte offset known to fit (the text's length does).
+fn offset(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// The length of the UTF-8 sequence starting with byte `b`.
+fn utf8_len(b: u8) -> u8 {
+    match b {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineIndex;
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr_and_columns_count_utf16() {
+        let text = "한국 said\r\n“🇰🇷” é\u{301}\rthird\nlast\n";
+        let index = LineIndex::new(text).expect("small");
+        // `”` after the flag: line 1, 11 bytes in, 5 UTF-16 units (the quote
+        // one unit, each regional indicator two).
+        assert_eq!(index.line_col(text.find("” ").expect("quote")), (1, 11, 5));
+        assert_eq!(
+            index.line_col(text.find("third").expect("third")),
+            (2, 0, 0)
+        );
+        assert_eq!(index.line_col(text.find("last").expect("last")), (3, 0, 0));
+        // The end of a text ending in a line break is on an empty last line;
+        // anything past it clamps there.
+        assert_eq!(index.line_col(text.len()), (4, 0, 0));
+        assert_eq!(index.line_col(usize::MAX), (4, 0, 0));
+        // `said` after two Hangul syllables (three bytes, one unit each).
+        assert_eq!(index.line_col(text.find("said").expect("said")), (0, 7, 3));
+    }
+}
