@@ -100,6 +100,16 @@ pub fn run(corpus: &Path) -> ExitCode {
         mb(checked - loaded),
         (checked - loaded) / n
     );
+    let lines: usize = c
+        .articles
+        .iter()
+        .filter_map(|a| a.lines())
+        .map(|l| l.heap_size())
+        .sum();
+    println!(
+        "  (closed files' line indexes, in the rest below: {})",
+        mb(lines).trim()
+    );
     let index = std::mem::take(&mut c.index);
     let before_index = live();
     println!(
