@@ -326,6 +326,41 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool) -> ExitCode {
         "workspace/symbol",
         json!({"query": "e1"}),
     );
+    // Code actions where an editor asks for them on every cursor move: on
+    // an un-annotated registry name, whose "annotate every …" action looks
+    // at every article (read from disk when closed). "Entity 1" is the
+    // start of "Entity 10", "Entity 123", …: most articles hold the string.
+    let version = 2 + requests as i64;
+    let at = current.len();
+    let pos = position(&current, at);
+    current.push_str("\nEntity 1 spoke.\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": auri, "version": version}, "contentChanges": [{"range": {"start": pos, "end": pos}, "text": "\nEntity 1 spoke.\n"}]}),
+    );
+    let _ = c.wait(Duration::from_secs(60), |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == json!(version)
+    });
+    let name = position(&current, at + 3);
+    let mut xs = Vec::new();
+    let mut titles = Vec::new();
+    for _ in 0..requests.min(20) {
+        let (t, r) = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": doc, "range": {"start": name, "end": name}, "context": {"diagnostics": []}}),
+        );
+        xs.push(t.as_secs_f64());
+        titles = r["result"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x["title"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    report("codeAction (on a registry name)", &mut xs);
+    println!("  actions offered: {titles:?}");
     println!(
         "resident memory at the end: {:.1} MB",
         rss_kb(pid) as f64 / 1024.0

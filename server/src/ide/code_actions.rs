@@ -132,30 +132,35 @@ fn occurrences(corpus: &Corpus, i: usize, name: &str) -> Vec<TextRange> {
     let text = a.text();
     let text: &str = &text;
     let bytes = text.as_bytes();
-    // Most articles do not hold the name: look for it before reading the
-    // document (parsed again for a closed file).
-    if !text.contains(name) {
+    // Whole-word occurrences first, from the text alone: most articles hold
+    // none (a name is often the start of a longer one, "Entity 1" in
+    // "Entity 12"), and only those that do are parsed (a closed file's
+    // document is parsed again for this).
+    let words: Vec<TextRange> = text
+        .match_indices(name)
+        .map(|(start, _)| start..start + name.len())
+        .filter(|r| {
+            (r.start == 0 || !is_word_byte(bytes[r.start - 1]))
+                && (r.end == bytes.len() || !is_word_byte(bytes[r.end]))
+                && !continues_a_proper_noun(&text[r.end..])
+        })
+        .collect();
+    if words.is_empty() {
         return Vec::new();
     }
     let doc = a.doc();
-    let mut out = Vec::new();
-    let mut from = doc.body_start;
-    while let Some(p) = text.get(from..).and_then(|t| t.find(name)) {
-        let start = from + p;
-        let end = start + name.len();
-        from = end;
-        let bounded = (start == 0 || !is_word_byte(bytes[start - 1]))
-            && (end == bytes.len() || !is_word_byte(bytes[end]))
-            && !continues_a_proper_noun(&text[end..]);
-        let in_mention = doc
-            .spans_at(start)
-            .any(|s| !s.entities.is_empty() || start < s.content.start || end > s.content.end);
-        let plain = doc.plain.slice_of_source(start..end) == name;
-        if bounded && !in_mention && plain && !doc.overlaps_critic(&(start..end)) {
-            out.push(start..end);
-        }
-    }
-    out
+    words
+        .into_iter()
+        .filter(|r| {
+            let in_mention = doc.spans_at(r.start).any(|s| {
+                !s.entities.is_empty() || r.start < s.content.start || r.end > s.content.end
+            });
+            r.start >= doc.body_start
+                && !in_mention
+                && doc.plain.slice_of_source(r.clone()) == name
+                && !doc.overlaps_critic(r)
+        })
+        .collect()
 }
 
 fn annotate_mention(corpus: &Corpus, i: usize, offset: usize) -> Vec<Action> {
