@@ -7,6 +7,9 @@
 //! that one breaks lines at `\n` only, while LSP (and the ropes the server
 //! keeps for open files, ropey with `cr_lines`) also ends a line at a lone
 //! `\r`; a closed file must get the same positions as the same file open.
+//! (The CLI's `cli::output::LineIndex` is another thing: 1-based lines at
+//! `\n` and columns in Unicode scalar values, as its output promises, and
+//! it reads the text it is given.)
 
 /// Line starts and non-ASCII characters of one text (byte offsets).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -563,13 +563,11 @@ impl Article {
     }
 
     /// [`Article::compact`], and lets go of the text too (the language
-    /// server, for files that are not open): what stays is the summary and
-    /// the findings, which is what other files and the index need. The
-    /// features that need a closed file's text (its positions, its spans)
-    /// read it again from disk, a few microseconds for a news article.
-    /// What stays of the text is its [`lines::LineIndex`] (a few hundred
-    /// bytes for a news article), so that findings and references in the
-    /// file are placed without reading it.
+    /// server, for files that are not open): what stays is the summary, the
+    /// findings and a [`lines::LineIndex`] (a few hundred bytes for a news
+    /// article), so that findings and references in the file are placed
+    /// without reading it. The features that need a closed file's text or
+    /// spans read it again from disk ([`Article::text`]).
     pub fn release(&mut self) {
         self.compact();
         if let Some(lines) = self.text.as_deref().and_then(lines::LineIndex::new) {
@@ -710,8 +708,8 @@ impl Corpus {
         Corpus::load_keeping(root, extra, Keep::Documents, None, &|| {})
     }
 
-    /// Loads the corpus keeping summaries and findings only (the language
-    /// server's way): each article is checked and its parsed document
+    /// Loads the corpus keeping texts, summaries and findings
+    /// ([`Keep::Texts`]): each article is checked and its parsed document
     /// dropped as soon as it is read, so a large corpus never holds all its
     /// documents at once.
     pub fn load_summaries(root: &Path, extra: &[PathBuf]) -> Corpus {

@@ -608,12 +608,14 @@ impl State {
                     self.sent_versions.insert(path.to_path_buf(), v);
                 }
                 let last = list.iter().map(|d| d.range.end).max().unwrap_or(0);
-                let diags = match self.placer(corpus, file, last) {
-                    Some(at) if !list.is_empty() => list
-                        .iter()
-                        .filter_map(|d| convert::diagnostic(&at, d, self.encoding, path))
-                        .collect(),
-                    _ => Vec::new(),
+                let diags = if list.is_empty() {
+                    Vec::new()
+                } else {
+                    self.placer(corpus, file, last).map_or_else(Vec::new, |at| {
+                        list.iter()
+                            .filter_map(|d| convert::diagnostic(&at, d, self.encoding, path))
+                            .collect()
+                    })
                 };
                 let Some(uri) = uri_of(path) else { continue };
                 if list.is_empty() {
@@ -1453,13 +1455,14 @@ impl LanguageServer for Backend {
             // it now instead.
             batches = s.diagnose_or_reset();
             let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
-            let file = s.corpora[ci].file_ref(&path).ok_or_else(|| unknown(&uri))?;
-            let (_, text) = s.corpora[ci].file_text(file).ok_or_else(|| unknown(&uri))?;
-            let rope = s.rope(&path, &text);
             let corpus = &s.corpora[ci];
+            let file = corpus.file_ref(&path).ok_or_else(|| unknown(&uri))?;
+            let at = s
+                .placer(corpus, file, usize::MAX)
+                .ok_or_else(|| unknown(&uri))?;
             let items = checks::file_findings(corpus, &corpus.cross(), file)
                 .iter()
-                .filter_map(|d| convert::diagnostic(&rope, d, s.encoding, &path))
+                .filter_map(|d| convert::diagnostic(&at, d, s.encoding, &path))
                 .collect();
             Ok(DocumentDiagnosticReportResult::Report(
                 DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
