@@ -19,6 +19,7 @@ mod lsp_client;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use newsmark::checks::cross::Changed;
 use newsmark::checks::{Diagnostic, check_corpus};
 use newsmark::corpus::Corpus;
 use newsmark::corpus::lines::LineIndex;
@@ -687,7 +688,9 @@ proptest! {
     #![proptest_config(config(48))]
 
     /// After any sequence of article edits, the findings kept up to date
-    /// group by group equal those of the same corpus checked from scratch.
+    /// group by group equal those of the same corpus checked from scratch,
+    /// and every file whose findings changed is among those the refresh
+    /// reports (the language server publishes only those).
     #[test]
     fn incremental_findings_equal_a_fresh_check(
         initial in proptest::collection::vec(article_text(), 4),
@@ -710,7 +713,7 @@ proptest! {
         };
         let mut texts = initial.clone();
         let mut corpus = Corpus::from_files(&root, files(&texts));
-        let _ = check_corpus(&corpus);
+        let mut before = check_corpus(&corpus);
         for (i, text) in edits {
             texts[i] = text.clone();
             corpus.set_text(&root.join(names[i]), text, &[]);
@@ -721,9 +724,25 @@ proptest! {
                     a.compact();
                 }
             }
+            let changed = corpus.cross().refresh(&corpus);
             let incremental = check_corpus(&corpus);
             let fresh = check_corpus(&Corpus::from_files(&root, files(&texts)));
-            prop_assert_eq!(incremental, fresh);
+            prop_assert_eq!(&incremental, &fresh);
+            if let Changed::Files(reported) = changed {
+                let of = |list: &[Diagnostic], f| -> Vec<Diagnostic> {
+                    list.iter().filter(|d| d.file == f).cloned().collect()
+                };
+                for f in corpus.files() {
+                    if of(&before, f) != of(&incremental, f) {
+                        prop_assert!(
+                            reported.contains(&f),
+                            "findings of {:?} changed but it was not reported",
+                            corpus.file_path(f)
+                        );
+                    }
+                }
+            }
+            before = incremental;
         }
     }
 }

@@ -278,9 +278,11 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool) -> ExitCode {
         n / requests.max(1) as f64
     };
     println!(
-        "work per edit: {:.1} per-article rule runs, {:.1} cross-document groups computed (of {} articles)",
+        "work per edit: {:.1} per-article rule runs, {:.1} cross-document groups computed, {:.1} cross-document findings computed, {:.1} files reported changed (of {} articles)",
         per_edit("per_article_checks"),
         per_edit("cross_groups_computed"),
+        per_edit("cross_findings_computed"),
+        per_edit("files_reported_changed"),
         after["articles"]
     );
 

@@ -12,6 +12,7 @@
 //! recomputes every group.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -31,8 +32,16 @@ pub enum Key {
     /// Declarations of a source id and references to it (`unknown-source`,
     /// `unknown-anchor`, `duplicate-id`, `derived-mismatch`).
     Source(String),
-    /// The statements of one `claim=` (`quote-drift`, `speaker-mismatch`).
+    /// The articles that use one `claim=`: an index group only. Its
+    /// findings are computed per article, as [`Key::Quoted`] groups.
     Claim(String),
+    /// The findings of one claim located in one article (`quote-drift`,
+    /// `speaker-mismatch`): its statements of the claim compared with the
+    /// claim's first appearance. A claim quoted by thousands of articles
+    /// then costs an edit one article's comparisons, not thousands; an edit
+    /// that moves the first appearance marks every article of the claim
+    /// (see [`quoted_after_edit`]).
+    Quoted(Arc<str>, usize),
     /// The dates of one event (`date-conflict`).
     Event(String),
     /// The quantities of one `fact=` (`number-conflict`).
@@ -70,8 +79,85 @@ pub fn keys(s: &Summary) -> Vec<Key> {
     out
 }
 
+/// What every [`Key::Quoted`] group of a claim compares with: the claim's
+/// first quote and first credited statement, found once per claim and
+/// refresh.
+struct Firsts {
+    quote: Option<quote_drift::FirstQuote>,
+    speaker: Option<speaker_mismatch::FirstSpeaker>,
+}
+
+impl Firsts {
+    fn of(corpus: &Corpus, claim: &str) -> Firsts {
+        Firsts {
+            quote: quote_drift::FirstQuote::of(corpus, claim),
+            speaker: speaker_mismatch::FirstSpeaker::of(corpus, claim),
+        }
+    }
+}
+
+/// The articles holding a claim's first quote and first credited
+/// statement: what the findings of its other articles depend on.
+fn anchors(corpus: &Corpus, claim: &str) -> [Option<usize>; 2] {
+    [
+        quote_drift::first_quote_article(corpus, claim),
+        speaker_mismatch::first_article(corpus, claim),
+    ]
+}
+
+/// The anchors of the claims an edit of article `i` can touch (those of its
+/// summary before and after), taken before the edit.
+pub fn claims_before_edit(
+    corpus: &Corpus,
+    old: &Summary,
+    new: &Summary,
+) -> Vec<(String, [Option<usize>; 2])> {
+    let mut claims: Vec<&String> = old
+        .claim_refs
+        .iter()
+        .chain(&new.claim_refs)
+        .map(|c| &c.value)
+        .collect();
+    claims.sort_unstable();
+    claims.dedup();
+    claims
+        .into_iter()
+        .map(|c| (c.clone(), anchors(corpus, c)))
+        .collect()
+}
+
+/// The [`Key::Quoted`] groups to recompute after article `i` was edited,
+/// given the anchors of its claims before the edit: its own, and every
+/// article's of a claim whose first quote or first credited statement is
+/// (or was) in article `i`. Another article's findings compare its
+/// statements with those firsts only, and when neither is in `i` before or
+/// after the edit, they are the same statements as before.
+pub fn quoted_after_edit(
+    corpus: &Corpus,
+    i: usize,
+    before: Vec<(String, [Option<usize>; 2])>,
+) -> Vec<Key> {
+    let mut out = Vec::new();
+    for (name, was) in before {
+        let now = anchors(corpus, &name);
+        let claim: Arc<str> = Arc::from(name.as_str());
+        if was.contains(&Some(i)) || now.contains(&Some(i)) || was != now {
+            out.extend(
+                corpus
+                    .index
+                    .claim_uses(&name)
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| Key::Quoted(claim.clone(), j)),
+            );
+        }
+        out.push(Key::Quoted(claim, i));
+    }
+    out
+}
+
 /// The findings of one group.
-fn compute(corpus: &Corpus, key: &Key) -> Vec<Diagnostic> {
+fn compute(corpus: &Corpus, key: &Key, firsts: &HashMap<String, Firsts>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match key {
         Key::Entity(id) => {
@@ -84,9 +170,16 @@ fn compute(corpus: &Corpus, key: &Key) -> Vec<Diagnostic> {
             out.extend(duplicate_id::check_source(corpus, id));
             out.extend(derived_mismatch::check_source(corpus, id));
         }
-        Key::Claim(claim) => {
-            out.extend(quote_drift::check_claim(corpus, claim));
-            out.extend(speaker_mismatch::check_claim(corpus, claim));
+        Key::Claim(_) => {}
+        Key::Quoted(claim, j) => {
+            if let Some(f) = firsts.get(&**claim) {
+                if let Some(q) = &f.quote {
+                    out.extend(quote_drift::check_in(corpus, claim, q, *j));
+                }
+                if let Some(s) = &f.speaker {
+                    out.extend(speaker_mismatch::check_in(corpus, claim, s, *j));
+                }
+            }
         }
         Key::Event(event) => out.extend(date_conflict::check_event(corpus, event)),
         Key::Fact(fact) => out.extend(number_conflict::check_fact(corpus, fact)),
@@ -107,7 +200,18 @@ fn compute(corpus: &Corpus, key: &Key) -> Vec<Diagnostic> {
 
 /// Every group of the corpus.
 fn all_keys(corpus: &Corpus) -> Vec<Key> {
-    let mut keys: HashSet<Key> = corpus.index.groups.keys().cloned().collect();
+    let mut keys: HashSet<Key> = HashSet::new();
+    for (k, members) in &corpus.index.groups {
+        match k {
+            Key::Claim(c) => {
+                let c: Arc<str> = Arc::from(c.as_str());
+                keys.extend(members.iter().map(|&j| Key::Quoted(c.clone(), j)));
+            }
+            _ => {
+                keys.insert(k.clone());
+            }
+        }
+    }
     keys.extend(
         corpus
             .registry
@@ -120,6 +224,26 @@ fn all_keys(corpus: &Corpus) -> Vec<Key> {
     let mut keys: Vec<Key> = keys.into_iter().collect();
     keys.sort_unstable();
     keys
+}
+
+/// The files whose findings differ between a group's `old` and `new`
+/// findings. A group recomputed after an edit (the quotes of a claim, the
+/// quantities of a fact) can have findings in thousands of files while the
+/// edit changed one or two of them; reporting only those keeps the work of
+/// publishing proportional to what changed.
+fn changed_files(old: &[Diagnostic], new: &[Diagnostic]) -> HashSet<FileRef> {
+    let mut by_file: HashMap<FileRef, (Vec<&Diagnostic>, Vec<&Diagnostic>)> = HashMap::new();
+    for d in old {
+        by_file.entry(d.file).or_default().0.push(d);
+    }
+    for d in new {
+        by_file.entry(d.file).or_default().1.push(d);
+    }
+    by_file
+        .into_iter()
+        .filter(|(_, (o, n))| o != n)
+        .map(|(f, _)| f)
+        .collect()
 }
 
 /// Test seam for `tests/adversarial.rs`: with `NEWSMARK_TEST_PANIC_IN=refresh`
@@ -159,6 +283,12 @@ pub struct Cross {
     /// How many groups have been computed (for benchmarks: an edit should
     /// recompute a handful, not the corpus).
     pub computed: u64,
+    /// How many findings those groups produced: a group is only as cheap
+    /// as what it finds, and an edit should re-find a handful.
+    pub found: u64,
+    /// How many files incremental refreshes reported as changed (whose
+    /// findings the server reads again and compares with what it sent).
+    pub reported: u64,
 }
 
 impl Cross {
@@ -191,37 +321,54 @@ impl Cross {
         let dirty: Vec<Key> = self.dirty.drain().collect();
         test_panic_once();
         for (k, found) in self.compute_all(corpus, dirty) {
-            if let Some(old) = self.by_key.remove(&k) {
-                for d in &old {
-                    files.insert(d.file);
-                    if let Some(keys) = self.by_file.get_mut(&d.file) {
-                        keys.remove(&k);
-                    }
+            let old = self.by_key.remove(&k).unwrap_or_default();
+            for d in &old {
+                if let Some(keys) = self.by_file.get_mut(&d.file) {
+                    keys.remove(&k);
                 }
             }
-            files.extend(found.iter().map(|d| d.file));
+            files.extend(changed_files(&old, &found));
             self.insert(k, found);
         }
         let mut files: Vec<FileRef> = files.into_iter().collect();
         files.sort_unstable();
+        self.reported += files.len() as u64;
         Changed::Files(files)
     }
 
     /// Computes `keys` in parallel, counting them.
     fn compute_all(&mut self, corpus: &Corpus, keys: Vec<Key>) -> Vec<(Key, Vec<Diagnostic>)> {
         self.computed += keys.len() as u64;
-        keys.into_par_iter()
+        let mut claims: Vec<&str> = keys
+            .iter()
+            .filter_map(|k| match k {
+                Key::Quoted(c, _) => Some(&**c),
+                _ => None,
+            })
+            .collect();
+        claims.sort_unstable();
+        claims.dedup();
+        let firsts: HashMap<String, Firsts> = claims
+            .into_par_iter()
+            .map(|c| (c.to_string(), Firsts::of(corpus, c)))
+            .collect();
+        let results: Vec<(Key, Vec<Diagnostic>)> = keys
+            .into_par_iter()
             .map(|k| {
-                let found = compute(corpus, &k);
+                let found = compute(corpus, &k, &firsts);
                 (k, found)
             })
-            .collect()
+            .collect();
+        self.found += results.iter().map(|(_, f)| f.len() as u64).sum::<u64>();
+        results
     }
 
-    fn insert(&mut self, k: Key, found: Vec<Diagnostic>) {
+    fn insert(&mut self, k: Key, mut found: Vec<Diagnostic>) {
         if found.is_empty() {
             return;
         }
+        // Most groups hold a finding or two, in a list grown to four.
+        found.shrink_to_fit();
         for d in &found {
             self.by_file.entry(d.file).or_default().insert(k.clone());
         }
@@ -238,5 +385,81 @@ impl Cross {
             .filter_map(|k| self.by_key.get(k))
             .flatten()
             .filter(move |d| d.file == file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::Changed;
+    use crate::checks::check_corpus;
+    use crate::corpus::Corpus;
+
+    fn article(day: u32, words: &str) -> String {
+        format!(
+            "+++\npublished = 2022-09-{day:02}\n+++\n[“{words}”]{{.quote by=@kim claim=denial}}\n"
+        )
+    }
+
+    fn edit(corpus: &mut Corpus, path: &Path, text: String) -> (Changed, u64, u64) {
+        let before = corpus.cross().found;
+        corpus.set_text(path, text, &[]);
+        let mut cross = corpus.cross();
+        let changed = cross.refresh(corpus);
+        let found = cross.found - before;
+        let reported = match &changed {
+            Changed::All => u64::MAX,
+            Changed::Files(f) => f.len() as u64,
+        };
+        (changed, found, reported)
+    }
+
+    /// A claim quoted by 30 articles: editing one later quote finds that
+    /// article's drift again and reports that file alone; editing the first
+    /// quote, which every other is compared with, re-finds all of them.
+    #[test]
+    fn an_edit_refinds_only_the_claim_findings_it_touches() {
+        let root = PathBuf::from("/corpus");
+        let mut files = vec![
+            (
+                root.join("first.news"),
+                article(1, "we will not export them"),
+            ),
+            (
+                root.join("entities.toml"),
+                "[kim]\nname = \"Kim\"\n".to_string(),
+            ),
+        ];
+        for k in 0..30 {
+            files.push((
+                root.join(format!("later{k:02}.news")),
+                article(2 + k % 20, &format!("we will not export them {k}")),
+            ));
+        }
+        let mut corpus = Corpus::from_files(&root, files);
+        let all = check_corpus(&corpus);
+        assert_eq!(
+            all.iter().filter(|d| d.code == "quote-drift").count(),
+            30,
+            "{all:#?}"
+        );
+
+        let later = root.join("later07.news");
+        let (changed, found, _) = edit(&mut corpus, &later, article(9, "we shall not export them"));
+        let file = corpus.file_ref(&later).expect("in the corpus");
+        assert_eq!(changed, Changed::Files(vec![file]));
+        assert_eq!(found, 1, "only later07's drift is found again");
+
+        let (_, found, reported) = edit(
+            &mut corpus,
+            &root.join("first.news"),
+            article(1, "we will never export them"),
+        );
+        assert_eq!(
+            found, 30,
+            "every later quote is compared with the new first"
+        );
+        assert_eq!(reported, 31);
     }
 }

@@ -3,9 +3,10 @@
 //! a difference of punctuation only is `info`, changed, dropped or added
 //! words are a `warning`.
 
-use super::wording::{DiffPart, Words, normalise, render};
+use super::wording::{DiffPart, Words, render};
 use super::{Diagnostic, Severity, diag};
 use crate::corpus::Corpus;
+use crate::corpus::summary::{Statement, Summary};
 use crate::syntax::TextRange;
 
 /// One wording of a claim.
@@ -26,28 +27,97 @@ pub struct Drift {
     pub punctuation_only: bool,
 }
 
+/// The `.quote` spans of `s` carrying `claim`.
+fn quotes_of<'a>(s: &'a Summary, claim: &'a str) -> impl Iterator<Item = &'a Statement> {
+    s.statements
+        .iter()
+        .filter(move |st| st.kind == "quote" && st.claim.as_ref().is_some_and(|c| c.value == claim))
+}
+
+/// The order of a claim's wordings: earliest publication first (undated
+/// last), then article, then position.
+fn order(
+    corpus: &Corpus,
+    i: usize,
+    st: &Statement,
+) -> (bool, Option<jiff::civil::Date>, usize, usize) {
+    let p = corpus.articles[i].summary.published;
+    (p.is_none(), p, i, st.range.start)
+}
+
 /// Every `.quote` carrying `claim`, earliest publication first.
 pub fn wordings(corpus: &Corpus, claim: &str) -> Vec<Wording> {
-    let mut out: Vec<(Option<jiff::civil::Date>, Wording)> = Vec::new();
-    for &i in corpus.index.claim_uses(claim) {
-        let s = &corpus.articles[i].summary;
-        for st in s
-            .statements
-            .iter()
-            .filter(|st| st.kind == "quote" && st.claim.as_ref().is_some_and(|c| c.value == claim))
-        {
-            out.push((
-                s.published,
-                Wording {
-                    article: i,
-                    range: st.range.clone(),
-                    text: st.text.clone(),
-                },
-            ));
+    let mut out: Vec<(usize, &Statement)> = corpus
+        .index
+        .claim_uses(claim)
+        .iter()
+        .flat_map(|&i| quotes_of(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
+        .collect();
+    out.sort_by_key(|&(i, st)| order(corpus, i, st));
+    out.into_iter().map(|(i, st)| Wording::of(i, st)).collect()
+}
+
+impl Wording {
+    fn of(article: usize, st: &Statement) -> Wording {
+        Wording {
+            article,
+            range: st.range.clone(),
+            text: st.text.clone(),
         }
     }
-    out.sort_by_key(|(d, w)| (d.is_none(), *d, w.article, w.range.start));
-    out.into_iter().map(|(_, w)| w).collect()
+}
+
+/// The article holding the first quote of `claim` (see [`wordings`]).
+pub fn first_quote_article(corpus: &Corpus, claim: &str) -> Option<usize> {
+    first(corpus, claim).map(|(i, _)| i)
+}
+
+fn first<'a>(corpus: &'a Corpus, claim: &'a str) -> Option<(usize, &'a Statement)> {
+    corpus
+        .index
+        .claim_uses(claim)
+        .iter()
+        .flat_map(|&i| quotes_of(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
+        .min_by_key(|&(i, st)| order(corpus, i, st))
+}
+
+/// A claim's first quote, made ready to compare every other wording with
+/// (found once per claim, then used for each article quoting it).
+pub struct FirstQuote {
+    wording: Wording,
+    words: Words,
+    /// Its outlet and date, for messages.
+    from: String,
+}
+
+impl FirstQuote {
+    pub fn of(corpus: &Corpus, claim: &str) -> Option<FirstQuote> {
+        let (i, st) = first(corpus, claim)?;
+        Some(FirstQuote {
+            wording: Wording::of(i, st),
+            words: Words::of(&st.text),
+            from: provenance(corpus, i),
+        })
+    }
+
+    /// How `other` drifts from this first wording; none when it is in the
+    /// same article or has the same text.
+    fn drift(&self, claim: &str, other: Wording) -> Option<Drift> {
+        if other.article == self.wording.article {
+            return None;
+        }
+        let words = Words::of(&other.text);
+        if self.words.same_text(&words) {
+            return None;
+        }
+        Some(Drift {
+            claim: claim.to_string(),
+            first: self.wording.clone(),
+            diff: self.words.diff(&words),
+            punctuation_only: self.words.same_words(&words),
+            other,
+        })
+    }
 }
 
 /// The drifts of every claim: each wording in another article than the
@@ -63,27 +133,13 @@ pub fn drifts(corpus: &Corpus) -> Vec<Drift> {
 
 /// The drifts of one claim.
 pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
-    let mut out = Vec::new();
-    let ws = wordings(corpus, claim);
-    let Some(first) = ws.first() else {
-        return out;
+    let Some(first) = FirstQuote::of(corpus, claim) else {
+        return Vec::new();
     };
-    // Compared with every other wording: split once.
-    let first_words = Words::of(&first.text);
-    for other in ws.iter().skip(1).filter(|w| w.article != first.article) {
-        let words = Words::of(&other.text);
-        if first_words.same_text(&words) {
-            continue;
-        }
-        out.push(Drift {
-            claim: claim.to_string(),
-            first: first.clone(),
-            other: other.clone(),
-            diff: first_words.diff(&words),
-            punctuation_only: first_words.same_words(&words),
-        });
-    }
-    out
+    wordings(corpus, claim)
+        .into_iter()
+        .filter_map(|w| first.drift(claim, w))
+        .collect()
 }
 
 /// The article where `claim` first appears (earliest publication date, any
@@ -110,12 +166,18 @@ pub fn provenance(corpus: &Corpus, i: usize) -> String {
     }
 }
 
-/// The `quote-drift` findings of one claim.
-pub fn check_claim(corpus: &Corpus, claim: &str) -> Vec<Diagnostic> {
-    drifts_of(corpus, claim)
-        .into_iter()
+/// The `quote-drift` findings of `claim` in article `j`: its quotes of the
+/// claim compared with the claim's `first` quote. Each article's are
+/// computed on their own, so that an edit recomputes only the edited
+/// article's (unless it holds or held the first quote).
+pub fn check_in(corpus: &Corpus, claim: &str, first: &FirstQuote, j: usize) -> Vec<Diagnostic> {
+    let Some(a) = corpus.articles.get(j) else {
+        return Vec::new();
+    };
+    let from = &first.from;
+    quotes_of(&a.summary, claim)
+        .filter_map(|st| first.drift(claim, Wording::of(j, st)))
         .map(|d| {
-            let from = provenance(corpus, d.first.article);
             let (message, severity) = if d.punctuation_only {
                 (
                     format!(
@@ -143,7 +205,7 @@ pub fn check_claim(corpus: &Corpus, claim: &str) -> Vec<Diagnostic> {
             .with_severity(severity)
             .with_help(format!(
                 "first appearance ({from}): “{}”; check both against the original statement",
-                normalise(&d.first.text)
+                first.words.text()
             ))
         })
         .collect()

@@ -4,55 +4,88 @@
 use super::quote_drift::provenance;
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
+use crate::corpus::summary::{Statement, Summary};
 
-/// Statements of `claim` credited to another speaker than its first.
-pub fn check_claim(corpus: &Corpus, claim: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut uses: Vec<(
-        Option<jiff::civil::Date>,
-        usize,
-        &crate::corpus::summary::Statement,
-    )> = Vec::new();
-    for &i in corpus.index.claim_uses(claim) {
-        let s = &corpus.articles[i].summary;
-        for st in s
-            .statements
-            .iter()
-            .filter(|st| st.claim.as_ref().is_some_and(|c| c.value == claim) && st.by.is_some())
-        {
-            uses.push((s.published, i, st));
-        }
+/// The statements of `s` carrying `claim` and crediting a speaker.
+fn credited<'a>(s: &'a Summary, claim: &'a str) -> impl Iterator<Item = &'a Statement> {
+    s.statements
+        .iter()
+        .filter(move |st| st.claim.as_ref().is_some_and(|c| c.value == claim) && st.by.is_some())
+}
+
+/// The first credited statement of a claim (earliest publication, undated
+/// last, then article, then position), found once per claim and then used
+/// for each article stating it.
+pub struct FirstSpeaker {
+    article: usize,
+    by: Option<String>,
+    /// The speaker as messages name it.
+    name: String,
+    /// Its article's outlet and date, for messages.
+    from: String,
+}
+
+/// A speaker as messages name it: the registry's name and the id.
+fn speaker(corpus: &Corpus, by: &str) -> String {
+    let id = by.trim_start_matches('@');
+    corpus.registry.entities.get(id).map_or_else(
+        || by.to_string(),
+        |e| format!("{} (@{id})", e.display_name()),
+    )
+}
+
+/// The article holding the first credited statement of `claim`.
+pub fn first_article(corpus: &Corpus, claim: &str) -> Option<usize> {
+    first(corpus, claim).map(|(i, _)| i)
+}
+
+fn first<'a>(corpus: &'a Corpus, claim: &'a str) -> Option<(usize, &'a Statement)> {
+    corpus
+        .index
+        .claim_uses(claim)
+        .iter()
+        .flat_map(|&i| credited(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
+        .min_by_key(|&(i, st)| {
+            let p = corpus.articles[i].summary.published;
+            (p.is_none(), p, i, st.range.start)
+        })
+}
+
+impl FirstSpeaker {
+    pub fn of(corpus: &Corpus, claim: &str) -> Option<FirstSpeaker> {
+        let (i, st) = first(corpus, claim)?;
+        Some(FirstSpeaker {
+            article: i,
+            by: st.by.clone(),
+            name: speaker(corpus, st.by.as_deref().unwrap_or("")),
+            from: provenance(corpus, i),
+        })
     }
-    uses.sort_by_key(|(d, i, st)| (d.is_none(), *d, *i, st.range.start));
-    let Some(&(_, fi, first)) = uses.first() else {
-        return out;
+}
+
+/// The statements of `claim` in article `j` credited to another speaker
+/// than the claim's `first` (none in the first's own article).
+pub fn check_in(corpus: &Corpus, claim: &str, first: &FirstSpeaker, j: usize) -> Vec<Diagnostic> {
+    let Some(a) = corpus.articles.get(j).filter(|_| j != first.article) else {
+        return Vec::new();
     };
-    let speaker = |by: &str| {
-        let id = by.trim_start_matches('@');
-        corpus.registry.entities.get(id).map_or_else(
-            || by.to_string(),
-            |e| format!("{} (@{id})", e.display_name()),
-        )
-    };
-    for &(_, i, st) in uses.iter().skip(1).filter(|(_, i, _)| *i != fi) {
-        if st.by != first.by {
-            out.push(
-                diag(
-                    i,
-                    "speaker-mismatch",
-                    st.range.clone(),
-                    format!(
-                        "`{claim}` is credited to {} here but to {} in {}",
-                        speaker(st.by.as_deref().unwrap_or("")),
-                        speaker(first.by.as_deref().unwrap_or("")),
-                        provenance(corpus, fi)
-                    ),
-                )
-                .with_help("check who made the statement; if these are different statements, give them different `claim=` names"),
-            );
-        }
-    }
-    out
+    credited(&a.summary, claim)
+        .filter(|st| st.by != first.by)
+        .map(|st| {
+            diag(
+                j,
+                "speaker-mismatch",
+                st.range.clone(),
+                format!(
+                    "`{claim}` is credited to {} here but to {} in {}",
+                    speaker(corpus, st.by.as_deref().unwrap_or("")),
+                    first.name,
+                    first.from
+                ),
+            )
+            .with_help("check who made the statement; if these are different statements, give them different `claim=` names")
+        })
+        .collect()
 }
 
 #[cfg(test)]

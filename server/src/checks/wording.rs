@@ -76,6 +76,11 @@ impl Words {
         Words { text, keys }
     }
 
+    /// The wording as [`normalise`] leaves it.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The same text, spacing and outer quotation marks aside.
     pub fn same_text(&self, other: &Words) -> bool {
         self.text == other.text

@@ -671,8 +671,9 @@ impl Corpus {
     /// depends on it: its index entries and the cross-document groups its
     /// old and new summaries belong to.
     fn replace_article(&mut self, i: usize, new: Article) {
-        use crate::checks::cross::Key;
+        use crate::checks::cross::{Key, claims_before_edit, quoted_after_edit};
         use crate::checks::unlinked_quote::partners;
+        let claims = claims_before_edit(self, &self.articles[i].summary, &new.summary);
         let old = std::mem::replace(&mut self.articles[i], new);
         let mut dirty = vec![Key::Article(i)];
         // Partners of the old quotes are looked up while the index still
@@ -690,6 +691,9 @@ impl Corpus {
                 .into_iter()
                 .map(Key::Article),
         );
+        // A claim's findings are computed per article (`Key::Quoted`).
+        dirty.retain(|k| !matches!(k, Key::Claim(_)));
+        dirty.extend(quoted_after_edit(self, i, claims));
         // A new source id changes the "did you mean" of every unknown
         // source: recompute everything (rare: an `id` edited).
         let renamed = old.summary.id != self.articles[i].summary.id;

@@ -687,6 +687,8 @@ impl Backend {
         let s = lock(&self.state);
         let articles: usize = s.corpora.iter().map(|c| c.articles.len()).sum();
         let groups: u64 = s.corpora.iter().map(|c| c.cross().computed).sum();
+        let found: u64 = s.corpora.iter().map(|c| c.cross().found).sum();
+        let reported: u64 = s.corpora.iter().map(|c| c.cross().reported).sum();
         let cache_hits: usize = s.corpora.iter().map(|c| c.cache_hits).sum();
         let texts_held = s
             .corpora
@@ -699,6 +701,8 @@ impl Backend {
             "cache_hits": cache_hits,
             "texts_held": texts_held,
             "cross_groups_computed": groups,
+            "cross_findings_computed": found,
+            "files_reported_changed": reported,
             "per_article_checks": checks::LOCAL_CHECKS.load(std::sync::atomic::Ordering::Relaxed),
         }))
     }
