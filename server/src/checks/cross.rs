@@ -12,7 +12,6 @@
 //! recomputes every group.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -21,6 +20,7 @@ use super::{
     quote_drift, speaker_mismatch, unknown_anchor, unknown_entity, unknown_source, unlinked_quote,
     unused_entity,
 };
+use crate::corpus::summary::Name;
 use crate::corpus::{Corpus, Summary};
 
 /// A group of cross-document findings.
@@ -28,24 +28,24 @@ use crate::corpus::{Corpus, Summary};
 pub enum Key {
     /// Uses of an entity id (`unknown-entity`) and its registry entry
     /// (`unused-entity`).
-    Entity(String),
+    Entity(Name),
     /// Declarations of a source id and references to it (`unknown-source`,
     /// `unknown-anchor`, `duplicate-id`, `derived-mismatch`).
-    Source(String),
+    Source(Name),
     /// The articles that use one `claim=`: an index group only. Its
     /// findings are computed per article, as [`Key::Quoted`] groups.
-    Claim(String),
+    Claim(Name),
     /// The findings of one claim located in one article (`quote-drift`,
     /// `speaker-mismatch`): its statements of the claim compared with the
     /// claim's first appearance. A claim quoted by thousands of articles
     /// then costs an edit one article's comparisons, not thousands; an edit
     /// that moves the first appearance marks every article of the claim
     /// (see [`quoted_after_edit`]).
-    Quoted(Arc<str>, usize),
+    Quoted(Name, usize),
     /// The dates of one event (`date-conflict`).
-    Event(String),
+    Event(Name),
     /// The quantities of one `fact=` (`number-conflict`).
-    Fact(String),
+    Fact(Name),
     /// Findings located in one article that pair it with others
     /// (`unlinked-quote`) or with itself (duplicate anchors).
     Article(usize),
@@ -111,8 +111,8 @@ pub fn claims_before_edit(
     corpus: &Corpus,
     old: &Summary,
     new: &Summary,
-) -> Vec<(String, [Option<usize>; 2])> {
-    let mut claims: Vec<&String> = old
+) -> Vec<(Name, [Option<usize>; 2])> {
+    let mut claims: Vec<&Name> = old
         .claim_refs
         .iter()
         .chain(&new.claim_refs)
@@ -135,12 +135,12 @@ pub fn claims_before_edit(
 pub fn quoted_after_edit(
     corpus: &Corpus,
     i: usize,
-    before: Vec<(String, [Option<usize>; 2])>,
+    before: Vec<(Name, [Option<usize>; 2])>,
 ) -> Vec<Key> {
     let mut out = Vec::new();
     for (name, was) in before {
         let now = anchors(corpus, &name);
-        let claim: Arc<str> = Arc::from(name.as_str());
+        let claim = name.clone();
         if was.contains(&Some(i)) || now.contains(&Some(i)) || was != now {
             out.extend(
                 corpus
@@ -203,10 +203,7 @@ fn all_keys(corpus: &Corpus) -> Vec<Key> {
     let mut keys: HashSet<Key> = HashSet::new();
     for (k, members) in &corpus.index.groups {
         match k {
-            Key::Claim(c) => {
-                let c: Arc<str> = Arc::from(c.as_str());
-                keys.extend(members.iter().map(|&j| Key::Quoted(c.clone(), j)));
-            }
+            Key::Claim(c) => keys.extend(members.iter().map(|&j| Key::Quoted(c.clone(), j))),
             _ => {
                 keys.insert(k.clone());
             }
@@ -217,7 +214,7 @@ fn all_keys(corpus: &Corpus) -> Vec<Key> {
             .registry
             .entities
             .keys()
-            .map(|id| Key::Entity(id.clone())),
+            .map(|id| Key::Entity(id.into())),
     );
     keys.extend((0..corpus.articles.len()).map(Key::Article));
     keys.insert(Key::Registry);

@@ -24,7 +24,7 @@ fn span_of(w: When) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
 pub fn check_event(corpus: &Corpus, event: &str) -> Vec<Diagnostic> {
     // (article, date, parsed `when=`), in article order.
     let mut uses: Vec<(usize, &crate::corpus::summary::DateUse, When)> = Vec::new();
-    for &i in corpus.index.group(&Key::Event(event.to_string())) {
+    for &i in corpus.index.group(&Key::Event(event.into())) {
         for d in &corpus.articles[i].summary.dates {
             if d.event.as_deref() != Some(event) {
                 continue;

@@ -15,7 +15,7 @@ pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &i in corpus
         .index
-        .group(&crate::checks::cross::Key::Source(id.to_string()))
+        .group(&crate::checks::cross::Key::Source(id.into()))
     {
         let a = &corpus.articles[i];
         for src in a

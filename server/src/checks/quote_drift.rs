@@ -123,7 +123,7 @@ impl FirstQuote {
 /// The drifts of every claim: each wording in another article than the
 /// first appearance that does not match it.
 pub fn drifts(corpus: &Corpus) -> Vec<Drift> {
-    let mut claims: Vec<&String> = corpus.index.claim_names().collect();
+    let mut claims: Vec<&crate::corpus::summary::Name> = corpus.index.claim_names().collect();
     claims.sort();
     claims
         .into_iter()
@@ -158,8 +158,8 @@ pub fn first_appearance(corpus: &Corpus, claim: &str) -> Option<usize> {
 
 /// The outlet name (or source id) and date of an article, for messages.
 pub fn provenance(corpus: &Corpus, i: usize) -> String {
-    let outlet =
-        crate::ide::outlet_of(corpus, i).unwrap_or_else(|| corpus.articles[i].summary.id.clone());
+    let outlet = crate::ide::outlet_of(corpus, i)
+        .unwrap_or_else(|| corpus.articles[i].summary.id.to_string());
     match corpus.articles[i].summary.published {
         Some(d) => format!("{outlet}, {d}"),
         None => outlet,

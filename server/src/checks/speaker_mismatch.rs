@@ -4,7 +4,7 @@
 use super::quote_drift::provenance;
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
-use crate::corpus::summary::{Statement, Summary};
+use crate::corpus::summary::{Name, Statement, Summary};
 
 /// The statements of `s` carrying `claim` and crediting a speaker.
 fn credited<'a>(s: &'a Summary, claim: &'a str) -> impl Iterator<Item = &'a Statement> {
@@ -18,7 +18,7 @@ fn credited<'a>(s: &'a Summary, claim: &'a str) -> impl Iterator<Item = &'a Stat
 /// for each article stating it.
 pub struct FirstSpeaker {
     article: usize,
-    by: Option<String>,
+    by: Option<Name>,
     /// The speaker as messages name it.
     name: String,
     /// Its article's outlet and date, for messages.

@@ -5,15 +5,18 @@ use super::{Diagnostic, FileRef, Fix, default_severity, diag};
 use crate::corpus::Corpus;
 
 /// The registry id closest to `id`, when it is close enough to be a typo.
-pub(crate) fn suggest<'a>(
+pub(crate) fn suggest<'a, S: AsRef<str> + Ord + ?Sized + 'a>(
     id: &str,
-    candidates: impl Iterator<Item = &'a String>,
-) -> Option<&'a String> {
+    candidates: impl Iterator<Item = &'a S>,
+) -> Option<&'a S> {
     candidates
-        .map(|c| (strsim::damerau_levenshtein(id, c), c))
+        .map(|c| (strsim::damerau_levenshtein(id, c.as_ref()), c))
         // One edit for short ids, two for longer ones: a looser match on
         // three-letter ids (`@wsj` vs `@usa`) would mislead.
-        .filter(|(d, c)| *d <= if c.len() <= 4 { 1 } else { 2.max(c.len() / 5) })
+        .filter(|(d, c)| {
+            let n = c.as_ref().len();
+            *d <= if n <= 4 { 1 } else { 2.max(n / 5) }
+        })
         .min()
         .map(|(_, c)| c)
 }

@@ -12,7 +12,7 @@ pub fn check_source(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
     }
     for &i in corpus
         .index
-        .group(&crate::checks::cross::Key::Source(wanted.to_string()))
+        .group(&crate::checks::cross::Key::Source(wanted.into()))
     {
         let a = &corpus.articles[i];
         for r in a.summary.sources.iter().chain(&a.summary.derived_from) {

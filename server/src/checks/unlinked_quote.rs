@@ -162,7 +162,7 @@ fn finding(
     // from the first words.
     let name = a.claim.as_ref().or(b.claim.as_ref()).map_or_else(
         || format!("quote-{}", a_words[..a_words.len().min(4)].join("-")),
-        |c| c.value.clone(),
+        |c| c.value.to_string(),
     );
     let other = &corpus.articles[i].summary.id;
     let help = match (&a.claim, &b.claim) {

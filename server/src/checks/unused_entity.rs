@@ -18,7 +18,7 @@ pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
         .registry
         .entities
         .get(id)
-        .filter(|e| !corpus.index.entity_uses.contains_key(&e.id) && !authored(&e.id))
+        .filter(|e| !corpus.index.entity_uses.contains_key(e.id.as_str()) && !authored(&e.id))
         .map(|e| Diagnostic {
             file: FileRef::Registry(e.file),
             range: e.range.clone(),

@@ -110,15 +110,15 @@ pub enum Keep {
 #[derive(Debug, Default)]
 pub struct Index {
     /// Source id to the articles that declare it.
-    pub sources: FxHashMap<String, Vec<usize>>,
+    pub sources: FxHashMap<summary::Name, Vec<usize>>,
     /// Entity id to its uses `(article, position in summary.refs)`.
-    pub entity_uses: FxHashMap<String, Vec<(usize, usize)>>,
+    pub entity_uses: FxHashMap<summary::Name, Vec<(usize, usize)>>,
     /// Article path to its position (file lookups are per request and per
     /// published file, so they must not scan the corpus).
     pub by_path: FxHashMap<PathBuf, usize>,
     /// How many articles each outlet has ([`Summary::outlet_id`]): the
     /// corpus's outlets without a pass over every article.
-    pub outlets: FxHashMap<String, usize>,
+    pub outlets: FxHashMap<summary::Name, usize>,
     /// The articles in each cross-document group (a claim, an event, a fact,
     /// a source id, an entity id), ascending: what a group's findings are
     /// computed from (see `checks::cross`).
@@ -340,11 +340,11 @@ impl Index {
 
     /// The articles that use a claim or fact name (its group).
     pub fn claim_uses(&self, name: &str) -> &[usize] {
-        self.group(&crate::checks::cross::Key::Claim(name.to_string()))
+        self.group(&crate::checks::cross::Key::Claim(name.into()))
     }
 
     /// Every claim or fact name used in an article, in no order.
-    pub fn claim_names(&self) -> impl Iterator<Item = &String> {
+    pub fn claim_names(&self) -> impl Iterator<Item = &summary::Name> {
         self.groups.keys().filter_map(|k| match k {
             crate::checks::cross::Key::Claim(name) => Some(name),
             _ => None,
@@ -365,7 +365,7 @@ impl Index {
         match self.outlets.get_mut(a.summary.outlet_id()) {
             Some(n) => *n += 1,
             None => {
-                self.outlets.insert(a.summary.outlet_id().to_string(), 1);
+                self.outlets.insert(a.summary.outlet_id().into(), 1);
             }
         }
         insert_at(&mut self.sources, &a.summary.id, i);

@@ -6,6 +6,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::syntax::{Document, Spanned, TextRange};
 
+/// A short string of a summary (an id, a claim, an anchor, a date as
+/// written): held inline when it fits in 24 bytes, as nearly all do. A
+/// summary is what the language server keeps of every closed article, and
+/// with `String` each of these was a heap allocation of its own (about 45
+/// per news article); compact_str is the small-string type ruff and others
+/// use for the same reason.
+pub type Name = compact_str::CompactString;
+
+fn named(v: &Spanned<String>) -> Spanned<Name> {
+    Spanned::new(Name::from(v.value.as_str()), v.range.clone())
+}
+
 /// Why an entity id appears at a place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -22,7 +34,7 @@ pub enum RefRole {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityRef {
-    pub id: String,
+    pub id: Name,
     /// The id itself, without `@`.
     pub range: TextRange,
     pub role: RefRole,
@@ -31,20 +43,20 @@ pub struct EntityRef {
 /// `src=source-id#anchor` or a `derived_from` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRef {
-    pub source: Spanned<String>,
-    pub anchor: Option<Spanned<String>>,
+    pub source: Spanned<Name>,
+    pub anchor: Option<Spanned<Name>>,
 }
 
 /// A `.quote` or `.claim` span.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
     pub range: TextRange,
-    pub kind: String,
+    pub kind: Name,
     pub text: String,
-    pub by: Option<String>,
-    pub via: Option<String>,
-    pub src: Option<String>,
-    pub claim: Option<Spanned<String>>,
+    pub by: Option<Name>,
+    pub via: Option<Name>,
+    pub src: Option<Name>,
+    pub claim: Option<Spanned<Name>>,
     /// Where the span's `{…}` block ends (after the `}`).
     pub attributes_end: usize,
 }
@@ -52,45 +64,45 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateUse {
     pub range: TextRange,
-    pub text: String,
-    pub when: Option<Spanned<String>>,
+    pub text: Name,
+    pub when: Option<Spanned<Name>>,
     /// The event the date belongs to: `event=` or `fact=` on the date, else
     /// the `claim=` of the statement it sits in.
-    pub event: Option<String>,
+    pub event: Option<Name>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quantity {
     pub range: TextRange,
-    pub n: Option<String>,
-    pub fact: Option<Spanned<String>>,
+    pub n: Option<Name>,
+    pub fact: Option<Spanned<Name>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// The source id: front matter `id`, else the file stem.
-    pub id: String,
+    pub id: Name,
     /// Where `id` is set, if in the front matter.
     pub id_range: Option<TextRange>,
     pub title: Option<String>,
     pub published: Option<jiff::civil::Date>,
     pub refs: Vec<EntityRef>,
-    pub anchors: Vec<Spanned<String>>,
+    pub anchors: Vec<Spanned<Name>>,
     /// `src=` references.
     pub sources: Vec<SourceRef>,
     pub derived_from: Vec<SourceRef>,
-    pub claim_refs: Vec<Spanned<String>>,
+    pub claim_refs: Vec<Spanned<Name>>,
     pub statements: Vec<Statement>,
     pub dates: Vec<DateUse>,
     pub quantities: Vec<Quantity>,
     /// Rules silenced by `allow`: the whole file (front matter) or a span's
     /// range.
-    pub allows: Vec<(TextRange, String)>,
+    pub allows: Vec<(TextRange, Name)>,
 }
 
-fn entity_value(v: &Spanned<String>) -> Option<(String, TextRange)> {
+fn entity_value(v: &Spanned<String>) -> Option<(Name, TextRange)> {
     let id = v.value.strip_prefix('@')?;
-    Some((id.to_string(), v.range.start + 1..v.range.end))
+    Some((Name::from(id), v.range.start + 1..v.range.end))
 }
 
 /// Splits `id#anchor` into its parts with their ranges.
@@ -99,27 +111,27 @@ pub fn source_ref(v: &Spanned<String>) -> SourceRef {
         Some((id, anchor)) => {
             let anchor_start = v.range.start + id.len() + 1;
             SourceRef {
-                source: Spanned::new(id.to_string(), v.range.start..v.range.start + id.len()),
+                source: Spanned::new(Name::from(id), v.range.start..v.range.start + id.len()),
                 anchor: Some(Spanned::new(
-                    anchor.to_string(),
+                    Name::from(anchor),
                     anchor_start..anchor_start + anchor.len(),
                 )),
             }
         }
         None => SourceRef {
-            source: v.clone(),
+            source: named(v),
             anchor: None,
         },
     }
 }
 
 /// The `claim=` of the nearest enclosing statement.
-fn enclosing_claim(doc: &Document, span: &crate::syntax::Span) -> Option<String> {
+fn enclosing_claim(doc: &Document, span: &crate::syntax::Span) -> Option<Name> {
     let mut parent = span.parent;
     while let Some(p) = parent {
         let s = doc.spans.get(p)?;
         if let Some(c) = s.property("claim") {
-            return Some(c.value.clone());
+            return Some(Name::from(c.value.as_str()));
         }
         parent = s.parent;
     }
@@ -148,7 +160,7 @@ impl Summary {
     pub fn of(doc: &Document, stem: &str) -> Summary {
         let fm = doc.front_matter.as_ref();
         let mut s = Summary {
-            id: fm.and_then(|f| f.id()).unwrap_or(stem).to_string(),
+            id: Name::from(fm.and_then(|f| f.id()).unwrap_or(stem)),
             id_range: fm.and_then(|f| f.id.as_ref()).map(|i| i.range.clone()),
             title: fm.and_then(|f| f.title.as_ref()).map(|t| t.value.clone()),
             published: doc.published(),
@@ -165,8 +177,11 @@ impl Summary {
             allows: Vec::new(),
         };
         if let Some(f) = fm {
-            s.allows
-                .extend(f.allow.iter().map(|a| (0..usize::MAX, a.value.clone())));
+            s.allows.extend(
+                f.allow
+                    .iter()
+                    .map(|a| (0..usize::MAX, Name::from(a.value.as_str()))),
+            );
         }
         if let Some(outlet) = fm.and_then(|f| f.outlet.as_ref())
             && let Some((id, range)) = entity_value(outlet)
@@ -180,11 +195,11 @@ impl Summary {
         for span in &doc.spans {
             s.allows.extend(
                 span.allowed()
-                    .map(|code| (span.range.clone(), code.to_string())),
+                    .map(|code| (span.range.clone(), Name::from(code))),
             );
             for e in &span.entities {
                 s.refs.push(EntityRef {
-                    id: e.value.clone(),
+                    id: Name::from(e.value.as_str()),
                     range: e.range.clone(),
                     role: RefRole::Mention,
                 });
@@ -194,42 +209,51 @@ impl Summary {
                     s.refs.push(EntityRef { id, range, role });
                 }
             }
-            s.anchors.extend(span.anchors.iter().cloned());
+            s.anchors.extend(span.anchors.iter().map(named));
             if let Some(src) = span.property("src") {
                 s.sources.push(source_ref(src));
             }
             if let Some(claim) = span.property("claim").or(span.property("fact")) {
-                s.claim_refs.push(claim.clone());
+                s.claim_refs.push(named(claim));
             }
             match span.kind() {
                 Some(kind @ ("quote" | "claim")) => s.statements.push(Statement {
                     range: span.range.clone(),
-                    kind: kind.to_string(),
+                    kind: Name::from(kind),
                     text: span.text.clone(),
-                    by: span.property("by").map(|v| v.value.clone()),
-                    via: span.property("via").map(|v| v.value.clone()),
-                    src: span.property("src").map(|v| v.value.clone()),
-                    claim: span.property("claim").cloned(),
+                    by: span.property("by").map(|v| Name::from(v.value.as_str())),
+                    via: span.property("via").map(|v| Name::from(v.value.as_str())),
+                    src: span.property("src").map(|v| Name::from(v.value.as_str())),
+                    claim: span.property("claim").map(named),
                     attributes_end: span.attributes.end,
                 }),
                 Some("date") => s.dates.push(DateUse {
                     range: span.range.clone(),
-                    text: span.text.clone(),
-                    when: span.property("when").cloned(),
+                    text: Name::from(span.text.as_str()),
+                    when: span.property("when").map(named),
                     event: span
                         .property("event")
                         .or(span.property("fact"))
-                        .map(|v| v.value.clone())
+                        .map(|v| Name::from(v.value.as_str()))
                         .or_else(|| enclosing_claim(doc, span)),
                 }),
                 Some("qty") => s.quantities.push(Quantity {
                     range: span.range.clone(),
-                    n: span.property("n").map(|v| v.value.clone()),
-                    fact: span.property("fact").cloned(),
+                    n: span.property("n").map(|v| Name::from(v.value.as_str())),
+                    fact: span.property("fact").map(named),
                 }),
                 _ => {}
             }
         }
+        // Kept for as long as the article is in the corpus: no spare room.
+        s.refs.shrink_to_fit();
+        s.anchors.shrink_to_fit();
+        s.sources.shrink_to_fit();
+        s.claim_refs.shrink_to_fit();
+        s.statements.shrink_to_fit();
+        s.dates.shrink_to_fit();
+        s.quantities.shrink_to_fit();
+        s.allows.shrink_to_fit();
         s
     }
 }

@@ -57,7 +57,7 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
                 let uses = corpus
                     .index
                     .entity_uses
-                    .get(&e.id)
+                    .get(e.id.as_str())
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
                 let mentions = uses

@@ -128,18 +128,19 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
                     for (id, arts) in sources {
                         let t = arts[0];
                         out.push(Item {
-                            label: id.clone(),
+                            label: id.to_string(),
                             kind: ItemKind::Source,
                             detail: Some(super::article_label(corpus, t)),
                             documentation: super::outlet_of(corpus, t),
                             range: vstart..offset,
-                            insert: id.clone(),
+                            insert: id.to_string(),
                         });
                     }
                 }
             },
             "claim" | "fact" => {
-                let mut names: BTreeSet<String> = corpus.index.claim_names().cloned().collect();
+                let mut names: BTreeSet<String> =
+                    corpus.index.claim_names().map(|n| n.to_string()).collect();
                 // The name being typed is in the index already (the summary
                 // is of the text as it is now); it is not a suggestion
                 // unless something else uses it too.
@@ -163,7 +164,7 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
                         })
                         .sum();
                     if uses <= 1 {
-                        names.remove(&t.value);
+                        names.remove(t.value.as_str());
                     }
                 }
                 if key == "claim" {

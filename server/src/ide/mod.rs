@@ -106,14 +106,14 @@ fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
     let s = &a.summary;
     if let Some(r) = s.refs.iter().find(|r| contains(&r.range, offset)) {
         return Some(Target::Entity {
-            id: r.id.clone(),
+            id: r.id.to_string(),
             range: r.range.clone(),
         });
     }
     for r in s.sources.iter().chain(&s.derived_from) {
         if contains(&r.source.range, offset) {
             return Some(Target::Source {
-                id: r.source.value.clone(),
+                id: r.source.value.to_string(),
                 range: r.source.range.clone(),
             });
         }
@@ -121,8 +121,8 @@ fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
             && contains(&anchor.range, offset)
         {
             return Some(Target::Anchor {
-                source: r.source.value.clone(),
-                anchor: anchor.value.clone(),
+                source: r.source.value.to_string(),
+                anchor: anchor.value.to_string(),
                 range: anchor.range.clone(),
             });
         }
@@ -131,20 +131,20 @@ fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
         && contains(id, offset)
     {
         return Some(Target::Source {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             range: id.clone(),
         });
     }
     if let Some(anchor) = s.anchors.iter().find(|x| contains(&x.range, offset)) {
         return Some(Target::Anchor {
-            source: s.id.clone(),
-            anchor: anchor.value.clone(),
+            source: s.id.to_string(),
+            anchor: anchor.value.to_string(),
             range: anchor.range.clone(),
         });
     }
     if let Some(c) = s.claim_refs.iter().find(|c| contains(&c.range, offset)) {
         return Some(Target::Claim {
-            name: c.value.clone(),
+            name: c.value.to_string(),
             range: c.range.clone(),
         });
     }
@@ -177,7 +177,7 @@ fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
 /// The display name of an article: its title, else its id.
 pub fn article_label(corpus: &Corpus, i: usize) -> String {
     let s = &corpus.articles[i].summary;
-    s.title.clone().unwrap_or_else(|| s.id.clone())
+    s.title.clone().unwrap_or_else(|| s.id.to_string())
 }
 
 /// The outlets that carry claim (or fact) `name`: each once, however many
@@ -202,8 +202,8 @@ pub fn outlet_of(corpus: &Corpus, i: usize) -> Option<String> {
         corpus
             .registry
             .entities
-            .get(&r.id)
-            .map_or_else(|| r.id.clone(), |e| e.display_name().to_string()),
+            .get(r.id.as_str())
+            .map_or_else(|| r.id.to_string(), |e| e.display_name().to_string()),
     )
 }
 

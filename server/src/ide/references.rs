@@ -23,7 +23,7 @@ pub fn references(
                     a.summary
                         .claim_refs
                         .iter()
-                        .filter(|c| &c.value == name)
+                        .filter(|c| c.value == name)
                         .map(|c| Location {
                             file: FileRef::Article(i),
                             range: c.range.clone(),
@@ -46,7 +46,7 @@ pub fn references(
                         .sources
                         .iter()
                         .chain(&a.summary.derived_from)
-                        .filter(|r| &r.source.value == id)
+                        .filter(|r| r.source.value == id)
                         .map(|r| Location {
                             file: FileRef::Article(i),
                             range: r.source.range.clone(),
@@ -66,8 +66,8 @@ pub fn references(
                         .sources
                         .iter()
                         .filter(|r| {
-                            &r.source.value == source
-                                && r.anchor.as_ref().is_some_and(|x| &x.value == anchor)
+                            r.source.value == source
+                                && r.anchor.as_ref().is_some_and(|x| x.value == anchor)
                         })
                         .filter_map(|r| r.anchor.as_ref())
                         .map(|x| Location {
@@ -77,13 +77,19 @@ pub fn references(
                 );
             }
             if include_declaration {
-                for &i in corpus.index.sources.get(source).into_iter().flatten() {
+                for &i in corpus
+                    .index
+                    .sources
+                    .get(source.as_str())
+                    .into_iter()
+                    .flatten()
+                {
                     out.extend(
                         corpus.articles[i]
                             .summary
                             .anchors
                             .iter()
-                            .filter(|x| &x.value == anchor)
+                            .filter(|x| x.value == anchor)
                             .map(|x| Location {
                                 file: FileRef::Article(i),
                                 range: x.range.clone(),

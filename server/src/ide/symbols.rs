@@ -213,8 +213,8 @@ pub fn workspace_symbols(corpus: &Corpus, query: &str) -> Vec<(Symbol, Location)
         }
     }
     for name in corpus.index.claim_names() {
-        if !corpus.registry.claims.contains_key(name)
-            && let Some((t, s)) = ranker.rank(&[name])
+        if !corpus.registry.claims.contains_key(name.as_str())
+            && let Some((t, s)) = ranker.rank(&[name.as_str()])
         {
             found.push(((t, std::cmp::Reverse(s), name), Candidate::UsedClaim(name)));
         }
@@ -287,7 +287,7 @@ fn symbol(corpus: &Corpus, c: Candidate<'_>) -> Option<(Symbol, Location)> {
         Candidate::Source(i) => {
             let range = corpus.articles[i].summary.id_range.clone().unwrap_or(0..0);
             (
-                corpus.articles[i].summary.id.clone(),
+                corpus.articles[i].summary.id.to_string(),
                 Some(article_label(corpus, i)),
                 SymbolKind::Source,
                 Location {

@@ -121,15 +121,15 @@ pub fn entity_name(corpus: &Corpus, value: &str) -> String {
 /// [`quote_drift::provenance`] but in parts.
 fn provenance(corpus: &Corpus, i: usize) -> (String, Option<Date>) {
     let s = &corpus.articles[i].summary;
-    let outlet = crate::ide::outlet_of(corpus, i).unwrap_or_else(|| s.id.clone());
+    let outlet = crate::ide::outlet_of(corpus, i).unwrap_or_else(|| s.id.to_string());
     (outlet, s.published)
 }
 
 fn outlet_key(corpus: &Corpus, i: usize) -> (String, String) {
     let s = &corpus.articles[i].summary;
     match s.refs.iter().find(|r| r.role == RefRole::Outlet) {
-        Some(r) => (r.id.clone(), entity_name(corpus, &r.id)),
-        None => (format!("source:{}", s.id), s.id.clone()),
+        Some(r) => (r.id.to_string(), entity_name(corpus, &r.id)),
+        None => (format!("source:{}", s.id), s.id.to_string()),
     }
 }
 
@@ -190,13 +190,13 @@ impl<'a> Model<'a> {
             for st in &a.summary.statements {
                 let Some(claim) = &st.claim else { continue };
                 appearances
-                    .entry(claim.value.clone())
+                    .entry(claim.value.to_string())
                     .or_default()
                     .push(Appearance {
                         article: i,
                         date: a.summary.published,
                         outlet: outlet_of[i],
-                        kind: st.kind.clone(),
+                        kind: st.kind.to_string(),
                         by: st.by.as_deref().map(|b| entity_name(corpus, b)),
                         via: st.via.as_deref().map(|v| entity_name(corpus, v)),
                         text: normalise(&st.text),
