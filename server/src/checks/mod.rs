@@ -125,7 +125,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
-    pub fix: Option<Fix>,
+    /// Boxed: most findings have none, and a finding is kept per file for as
+    /// long as the file has it (the language server keeps every one).
+    pub fix: Option<Box<Fix>>,
 }
 
 /// What a text rule found in an article's text (offsets into that text).
@@ -294,7 +296,7 @@ impl Diagnostic {
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 
@@ -340,13 +342,13 @@ pub(crate) fn from_text(
                 && !original.contains("--}")
                 && !original.contains('\n')
             {
-                d.fix = Some(Fix {
+                d.fix = Some(Box::new(Fix {
                     title: "Mark as deleted (`{--…--}` keeps the text)".into(),
                     range: range.clone(),
                     replacement: format!("{{--{original}--}}"),
                     safe: false,
                     elsewhere: None,
-                });
+                }));
             }
             if let Some(replacement) = f.replacement {
                 let original = article_text.get(range.clone()).unwrap_or("");
@@ -354,7 +356,7 @@ pub(crate) fn from_text(
                 // markup inside) for a correction to keep it intact.
                 let clean = original == doc.plain.text.get(f.range.clone()).unwrap_or("");
                 if correction && clean && !article.plain {
-                    d.fix = Some(Fix {
+                    d.fix = Some(Box::new(Fix {
                         title: format!(
                             "Correct to `{replacement}` (keeps `{original}` as the original)"
                         ),
@@ -362,7 +364,7 @@ pub(crate) fn from_text(
                         replacement: format!("{{~~{original}~>{replacement}~~}}"),
                         safe: true,
                         elsewhere: None,
-                    });
+                    }));
                 }
             }
             Some(d)

@@ -17,13 +17,13 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
             let mut d = diag(index, "syntax", e.range.clone(), e.message.clone());
             d.help = e.help.clone();
             if let Some((range, replacement)) = &e.fix {
-                d.fix = Some(Fix {
+                d.fix = Some(Box::new(Fix {
                     title: "Escape the brackets (keeps them as article text)".into(),
                     range: range.clone(),
                     replacement: replacement.clone(),
                     safe: true,
                     elsewhere: None,
-                });
+                }));
             }
             d
         })

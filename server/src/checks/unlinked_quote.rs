@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use super::wording::{bare_words, similarity_of_words};
+use super::wording::{bare_words, push_bare, similarity_of_words};
 use super::{Diagnostic, FileEdit, FileRef, Fix, diag};
 use crate::corpus::summary::Statement;
 use crate::corpus::{Article, Corpus, Index, Summary};
@@ -24,8 +24,32 @@ pub const MIN_WORDS: usize = 10;
 /// words share many of them, so only pairs sharing at least two are compared
 /// (instead of every pair, which is quadratic in the corpus). A hash
 /// collision only adds a candidate, which the similarity test then rejects.
-fn shingles(words: &[String]) -> Vec<u64> {
-    let mut out: Vec<u64> = words.windows(3).map(hash).collect();
+///
+/// The words are those of [`bare_words`], hashed as they are made in one
+/// reused buffer: this runs for every long quote when the index is built
+/// (a quarter of a warm start at 100k articles went to allocating each
+/// word and hashing it with SipHash).
+fn shingles(text: &str) -> Vec<u64> {
+    use xxhash_rust::xxh3::xxh3_64;
+    let mut word = String::new();
+    let words: Vec<u64> = text
+        .split_whitespace()
+        .filter_map(|w| {
+            word.clear();
+            push_bare(w, &mut word);
+            (!word.is_empty()).then(|| xxh3_64(word.as_bytes()))
+        })
+        .collect();
+    let mut out: Vec<u64> = words
+        .windows(3)
+        .map(|w| {
+            let mut bytes = [0u8; 24];
+            for (k, h) in w.iter().enumerate() {
+                bytes[k * 8..k * 8 + 8].copy_from_slice(&h.to_le_bytes());
+            }
+            xxh3_64(&bytes)
+        })
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -65,9 +89,7 @@ pub fn quote_shingles(s: &Summary) -> Vec<(u64, usize, u64)> {
     long_quotes(s)
         .flat_map(|(n, st)| {
             let tag = claim_tag(st);
-            shingles(&bare_words(&st.text))
-                .into_iter()
-                .map(move |h| (h, n, tag))
+            shingles(&st.text).into_iter().map(move |h| (h, n, tag))
         })
         .collect()
 }
@@ -85,13 +107,12 @@ fn candidates(
     index: &Index,
     i: usize,
     st: &Statement,
-    words: &[String],
     upto: usize,
 ) -> Vec<(usize, usize)> {
     // Counted millions of times on a large corpus: the fast hash.
     let mut shared: HashMap<(usize, usize), u32, rustc_hash::FxBuildHasher> = HashMap::default();
     let tag = claim_tag(st);
-    for h in shingles(words) {
+    for h in shingles(&st.text) {
         for (j, m, t) in index.shingles.lookup(h, upto) {
             if j != i && (tag == 0 || t != tag) {
                 *shared.entry((j, m)).or_default() += 1;
@@ -114,7 +135,7 @@ fn candidates(
 /// of article `i` as summarised by `s` (to recompute after `i` changes).
 pub fn partners(articles: &[Article], index: &Index, i: usize, s: &Summary) -> Vec<usize> {
     let mut out: Vec<usize> = long_quotes(s)
-        .flat_map(|(_, st)| candidates(articles, index, i, st, &bare_words(&st.text), usize::MAX))
+        .flat_map(|(_, st)| candidates(articles, index, i, st, usize::MAX))
         .map(|(j, _)| j)
         .filter(|&j| j > i)
         .collect();
@@ -133,7 +154,7 @@ pub fn check_article(corpus: &Corpus, j: usize) -> Vec<Diagnostic> {
     for (_, b) in long_quotes(&later.summary) {
         // Worked out once per quote, not once per candidate.
         let words = bare_words(&b.text);
-        for (i, m) in candidates(&corpus.articles, &corpus.index, j, b, &words, j) {
+        for (i, m) in candidates(&corpus.articles, &corpus.index, j, b, j) {
             let Some(a) = corpus.articles[i].summary.statements.get(m) else {
                 continue;
             };

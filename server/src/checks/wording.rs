@@ -38,16 +38,25 @@ pub fn bare_words(text: &str) -> Vec<String> {
 /// ASCII path works on bytes (the same result, without the per-character
 /// Unicode case mapping).
 fn bare(w: &str) -> String {
+    let mut out = String::new();
+    push_bare(w, &mut out);
+    out
+}
+
+/// [`bare`], appended to `out` (for callers that reuse one buffer).
+pub fn push_bare(w: &str, out: &mut String) {
     if w.is_ascii() {
-        w.bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect()
+        out.extend(
+            w.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
     } else {
-        w.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
+        out.extend(
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase),
+        );
     }
 }
 

@@ -247,7 +247,7 @@ impl Cached {
                     severity: f.severity,
                     message: f.message,
                     help: f.help,
-                    fix: f.fix,
+                    fix: f.fix.map(Box::new),
                 })
             })
             .collect::<Option<Vec<_>>>();
@@ -290,7 +290,7 @@ pub fn save_in(dir: &Path, root: &Path, articles: &[Article]) -> std::io::Result
                         severity: d.severity,
                         message: &d.message,
                         help: d.help.as_deref(),
-                        fix: d.fix.as_ref(),
+                        fix: d.fix.as_deref(),
                     })
                     .collect(),
             })
