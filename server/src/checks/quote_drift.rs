@@ -27,14 +27,27 @@ pub struct Drift {
     pub punctuation_only: bool,
 }
 
-/// The `.quote` spans of `s` carrying `claim`.
-fn quotes_of<'a>(s: &'a Summary, claim: &'a str) -> impl Iterator<Item = &'a Statement> {
+/// The statements of `s` carrying `claim` that `keep` accepts.
+pub(crate) fn statements_of<'a>(
+    s: &'a Summary,
+    claim: &'a str,
+    keep: fn(&Statement) -> bool,
+) -> impl Iterator<Item = &'a Statement> {
     s.statements
         .iter()
-        .filter(move |st| st.kind == "quote" && st.claim.as_ref().is_some_and(|c| c.value == claim))
+        .filter(move |st| st.claim.as_ref().is_some_and(|c| c.value == claim) && keep(st))
 }
 
-/// The order of a claim's wordings: earliest publication first (undated
+fn is_quote(st: &Statement) -> bool {
+    st.kind == "quote"
+}
+
+/// The `.quote` spans of `s` carrying `claim`.
+fn quotes_of<'a>(s: &'a Summary, claim: &'a str) -> impl Iterator<Item = &'a Statement> {
+    statements_of(s, claim, is_quote)
+}
+
+/// The order of a claim's statements: earliest publication first (undated
 /// last), then article, then position.
 fn order(
     corpus: &Corpus,
@@ -43,6 +56,23 @@ fn order(
 ) -> (bool, Option<jiff::civil::Date>, usize, usize) {
     let p = corpus.articles[i].summary.published;
     (p.is_none(), p, i, st.range.start)
+}
+
+/// The first (in that order) statement of `claim` that `keep` accepts, and
+/// its article.
+pub(crate) fn earliest<'a>(
+    corpus: &'a Corpus,
+    claim: &'a str,
+    keep: fn(&Statement) -> bool,
+) -> Option<(usize, &'a Statement)> {
+    corpus
+        .index
+        .claim_uses(claim)
+        .iter()
+        .flat_map(|&i| {
+            statements_of(&corpus.articles[i].summary, claim, keep).map(move |st| (i, st))
+        })
+        .min_by_key(|&(i, st)| order(corpus, i, st))
 }
 
 /// Every `.quote` carrying `claim`, earliest publication first.
@@ -69,16 +99,7 @@ impl Wording {
 
 /// The article holding the first quote of `claim` (see [`wordings`]).
 pub fn first_quote_article(corpus: &Corpus, claim: &str) -> Option<usize> {
-    first(corpus, claim).map(|(i, _)| i)
-}
-
-fn first<'a>(corpus: &'a Corpus, claim: &'a str) -> Option<(usize, &'a Statement)> {
-    corpus
-        .index
-        .claim_uses(claim)
-        .iter()
-        .flat_map(|&i| quotes_of(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
-        .min_by_key(|&(i, st)| order(corpus, i, st))
+    earliest(corpus, claim, is_quote).map(|(i, _)| i)
 }
 
 /// A claim's first quote, made ready to compare every other wording with
@@ -92,7 +113,7 @@ pub struct FirstQuote {
 
 impl FirstQuote {
     pub fn of(corpus: &Corpus, claim: &str) -> Option<FirstQuote> {
-        let (i, st) = first(corpus, claim)?;
+        let (i, st) = earliest(corpus, claim, is_quote)?;
         Some(FirstQuote {
             wording: Wording::of(i, st),
             words: Words::of(&st.text),

@@ -1,16 +1,18 @@
 //! `speaker-mismatch`: the same claim credited to different speakers
 //! (`by=`) in different articles.
 
-use super::quote_drift::provenance;
+use super::quote_drift::{earliest, provenance, statements_of};
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
 use crate::corpus::summary::{Name, Statement, Summary};
 
+fn is_credited(st: &Statement) -> bool {
+    st.by.is_some()
+}
+
 /// The statements of `s` carrying `claim` and crediting a speaker.
 fn credited<'a>(s: &'a Summary, claim: &'a str) -> impl Iterator<Item = &'a Statement> {
-    s.statements
-        .iter()
-        .filter(move |st| st.claim.as_ref().is_some_and(|c| c.value == claim) && st.by.is_some())
+    statements_of(s, claim, is_credited)
 }
 
 /// The first credited statement of a claim (earliest publication, undated
@@ -36,24 +38,12 @@ fn speaker(corpus: &Corpus, by: &str) -> String {
 
 /// The article holding the first credited statement of `claim`.
 pub fn first_article(corpus: &Corpus, claim: &str) -> Option<usize> {
-    first(corpus, claim).map(|(i, _)| i)
-}
-
-fn first<'a>(corpus: &'a Corpus, claim: &'a str) -> Option<(usize, &'a Statement)> {
-    corpus
-        .index
-        .claim_uses(claim)
-        .iter()
-        .flat_map(|&i| credited(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
-        .min_by_key(|&(i, st)| {
-            let p = corpus.articles[i].summary.published;
-            (p.is_none(), p, i, st.range.start)
-        })
+    earliest(corpus, claim, is_credited).map(|(i, _)| i)
 }
 
 impl FirstSpeaker {
     pub fn of(corpus: &Corpus, claim: &str) -> Option<FirstSpeaker> {
-        let (i, st) = first(corpus, claim)?;
+        let (i, st) = earliest(corpus, claim, is_credited)?;
         Some(FirstSpeaker {
             article: i,
             by: st.by.clone(),
