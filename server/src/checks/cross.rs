@@ -138,14 +138,13 @@ pub fn quoted_after_edit(
     before: Vec<(Name, [Option<usize>; 2])>,
 ) -> Vec<Key> {
     let mut out = Vec::new();
-    for (name, was) in before {
-        let now = anchors(corpus, &name);
-        let claim = name.clone();
+    for (claim, was) in before {
+        let now = anchors(corpus, &claim);
         if was.contains(&Some(i)) || now.contains(&Some(i)) || was != now {
             out.extend(
                 corpus
                     .index
-                    .claim_uses(&name)
+                    .claim_uses(&claim)
                     .iter()
                     .filter(|&&j| j != i)
                     .map(|&j| Key::Quoted(claim.clone(), j)),
@@ -157,7 +156,7 @@ pub fn quoted_after_edit(
 }
 
 /// The findings of one group.
-fn compute(corpus: &Corpus, key: &Key, firsts: &HashMap<String, Firsts>) -> Vec<Diagnostic> {
+fn compute(corpus: &Corpus, key: &Key, firsts: &HashMap<Name, Firsts>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match key {
         Key::Entity(id) => {
@@ -172,7 +171,7 @@ fn compute(corpus: &Corpus, key: &Key, firsts: &HashMap<String, Firsts>) -> Vec<
         }
         Key::Claim(_) => {}
         Key::Quoted(claim, j) => {
-            if let Some(f) = firsts.get(&**claim) {
+            if let Some(f) = firsts.get(claim) {
                 if let Some(q) = &f.quote {
                     out.extend(quote_drift::check_in(corpus, claim, q, *j));
                 }
@@ -336,18 +335,18 @@ impl Cross {
     /// Computes `keys` in parallel, counting them.
     fn compute_all(&mut self, corpus: &Corpus, keys: Vec<Key>) -> Vec<(Key, Vec<Diagnostic>)> {
         self.computed += keys.len() as u64;
-        let mut claims: Vec<&str> = keys
+        let mut claims: Vec<&Name> = keys
             .iter()
             .filter_map(|k| match k {
-                Key::Quoted(c, _) => Some(&**c),
+                Key::Quoted(c, _) => Some(c),
                 _ => None,
             })
             .collect();
         claims.sort_unstable();
         claims.dedup();
-        let firsts: HashMap<String, Firsts> = claims
+        let firsts: HashMap<Name, Firsts> = claims
             .into_par_iter()
-            .map(|c| (c.to_string(), Firsts::of(corpus, c)))
+            .map(|c| (c.clone(), Firsts::of(corpus, c)))
             .collect();
         let results: Vec<(Key, Vec<Diagnostic>)> = keys
             .into_par_iter()

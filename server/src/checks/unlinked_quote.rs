@@ -26,9 +26,9 @@ pub const MIN_WORDS: usize = 10;
 /// collision only adds a candidate, which the similarity test then rejects.
 ///
 /// The words are those of [`bare_words`], hashed as they are made in one
-/// reused buffer: this runs for every long quote when the index is built
-/// (a quarter of a warm start at 100k articles went to allocating each
-/// word and hashing it with SipHash).
+/// reused buffer (xxh3) rather than allocated one by one and hashed with
+/// SipHash: this runs for every long quote when the index is built. It is
+/// still a quarter of a warm start at 100k (docs/performance.md).
 fn shingles(text: &str) -> Vec<u64> {
     use xxhash_rust::xxh3::xxh3_64;
     let mut word = String::new();
