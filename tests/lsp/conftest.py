@@ -24,8 +24,11 @@ def corpus_dir(tmp_path):
     return dest
 
 
-def initialize_params(root: pathlib.Path, utf8: bool = False) -> types.InitializeParams:
+def initialize_params(root: pathlib.Path, utf8: bool = False, resolve: bool = True) -> types.InitializeParams:
     caps = client_capabilities("visual-studio-code")
+    if not resolve:
+        # An editor that cannot fill in a code action later (Neovim 0.7).
+        caps.text_document.code_action.resolve_support = None
     if utf8:
         caps.general = types.GeneralClientCapabilities(
             position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16]

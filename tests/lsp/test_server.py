@@ -8,9 +8,10 @@ import subprocess
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+import pytest_lsp
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from conftest import BIN, REPO
+from conftest import BIN, REPO, initialize_params
 
 
 def pos(text: str, needle: str, delta: int = 0, nth: int = 0) -> types.Position:
@@ -272,6 +273,11 @@ async def test_bad_requests_get_answers_not_crashes(client: LanguageClient):
         await client.text_document_hover_async(
             types.HoverParams(text_document=types.TextDocumentIdentifier(uri=missing), position=types.Position(line=0, character=0))
         )
+    # A code action to resolve that this server did not offer, or whose
+    # document is gone: an error, not a crash.
+    for data in (None, {"uri": missing, "deferred": {"annotateEvery": {"name": "X", "id": "x"}}}, {"deferred": 3}):
+        with pytest.raises(Exception):
+            await client.code_action_resolve_async(types.CodeAction(title="Annotate every “X” as @x", data=data))
     path = find_file(client, "src950s")
     text = open_doc(client, path, version=5)
     # Out of range: clamped, answered.
@@ -382,7 +388,11 @@ async def test_annotate_a_mention_everywhere_and_add_to_registry(client: Languag
     )
     titles = [a.title for a in actions]
     assert "Annotate “North Korea” as @prk" in titles, titles
-    everywhere = next(a for a in actions if a.title.startswith("Annotate every “North Korea”"))
+    # VS Code resolves code actions, so the corpus-wide one comes without
+    # its edit (working it out reads every article) until it is picked.
+    everywhere = next(a for a in actions if a.title == "Annotate every “North Korea” as @prk")
+    assert everywhere.edit is None and everywhere.data, everywhere
+    everywhere = await client.code_action_resolve_async(everywhere)
     edits = [e for es in everywhere.edit.changes.values() for e in es]
     assert len(edits) >= 2 and all(e.new_text == "[North Korea]{@prk}" for e in edits)
     unknown_at = new_text.index("@someone-new") + 3
@@ -396,6 +406,51 @@ async def test_annotate_a_mention_everywhere_and_add_to_registry(client: Languag
     add = next(a for a in actions if a.title == "Add `someone-new` to the registry")
     (uri, edits), = add.edit.changes.items()
     assert uri.endswith("entities.toml") and "[someone-new]" in edits[0].new_text
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "lsp"]))
+async def no_resolve_client(lsp_client: LanguageClient, corpus_dir):
+    """A client that does not resolve code actions: it gets every edit at once."""
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params):
+        return None
+
+    await lsp_client.initialize_session(initialize_params(corpus_dir, resolve=False))
+    lsp_client.corpus_dir = corpus_dir
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_annotate_everywhere_comes_whole_to_a_client_that_cannot_resolve(no_resolve_client: LanguageClient):
+    client = no_resolve_client
+    path = find_file(client, "]{@prk}")
+    text = open_doc(client, path)
+    new_text = text + "\n\nNorth Korea and again North Korea.\n"
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
+        )
+    )
+    at = new_text.rindex("North Korea and") + 3
+    actions = []
+    for _ in range(100):
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+                range=types.Range(start=pos_end(new_text, at), end=pos_end(new_text, at)),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        if any(a.title.startswith("Annotate every") for a in actions):
+            break
+        await asyncio.sleep(0.05)
+    everywhere = next(a for a in actions if a.title.startswith("Annotate every “North Korea” as @prk ("))
+    assert re.fullmatch(r"Annotate every “North Korea” as @prk \((\d+) in (\d+) files\)", everywhere.title), everywhere.title
+    edits = [e for es in everywhere.edit.changes.values() for e in es]
+    count = int(re.search(r"\((\d+) in", everywhere.title).group(1))
+    assert len(edits) == count >= 2 and everywhere.data is None
 
 
 async def test_hover_in_the_config_shows_a_rule(client: LanguageClient):

@@ -2,6 +2,13 @@
 //! registry" for an unknown entity, and "annotate this mention" for a
 //! registry name or alias left un-annotated (here, or everywhere in the
 //! corpus).
+//!
+//! "Annotate every …" looks at every article of the corpus (reading closed
+//! ones from disk: 0.65 s at 100,000 articles), and editors ask for code
+//! actions on every cursor move. So when the editor can resolve an action
+//! later (`codeAction/resolve`), that action is offered without its edits
+//! ([`Action::deferred`]) and they are worked out by [`resolve`] only when
+//! the user picks it.
 
 use super::rename::Edit;
 use crate::checks::{Diagnostic, FileRef};
@@ -15,14 +22,28 @@ pub struct Action {
     pub fixes: Option<usize>,
     pub edits: Vec<Edit>,
     pub preferred: bool,
+    /// The work left to do for the edits, when they were deferred (then
+    /// `edits` is empty): see [`resolve`].
+    pub deferred: Option<Deferred>,
+}
+
+/// The edits of an action offered without them, worked out by [`resolve`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Deferred {
+    /// Annotate every un-annotated `name` in the corpus as `@id`.
+    AnnotateEvery { name: String, id: String },
 }
 
 /// Actions for `range` in `file`; `findings` are that file's diagnostics.
+/// With `defer`, actions that must look at the whole corpus come without
+/// their edits (see [`Deferred`]).
 pub fn code_actions(
     corpus: &Corpus,
     file: FileRef,
     range: TextRange,
     findings: &[Diagnostic],
+    defer: bool,
 ) -> Vec<Action> {
     let mut out = Vec::new();
     for (n, d) in findings.iter().enumerate() {
@@ -47,6 +68,7 @@ pub fn code_actions(
                 fixes: Some(n),
                 edits: here.into_iter().chain(elsewhere).collect(),
                 preferred: f.safe,
+                deferred: None,
             });
         }
         if d.code == "unknown-entity"
@@ -56,9 +78,16 @@ pub fn code_actions(
         }
     }
     if let FileRef::Article(i) = file {
-        out.extend(annotate_mention(corpus, i, range.start));
+        out.extend(annotate_mention(corpus, i, range.start, defer));
     }
     out
+}
+
+/// The edits of a deferred action, for the corpus as it is now.
+pub fn resolve(corpus: &Corpus, deferred: &Deferred) -> Vec<Edit> {
+    match deferred {
+        Deferred::AnnotateEvery { name, id } => annotate_everywhere(corpus, name, id),
+    }
 }
 
 fn add_to_registry(corpus: &Corpus, file: FileRef, range: &TextRange, n: usize) -> Option<Action> {
@@ -81,6 +110,7 @@ fn add_to_registry(corpus: &Corpus, file: FileRef, range: &TextRange, n: usize) 
             new_text: format!("{sep}[{id}]\nkind = \"person\"\nname = \"{id}\"\n"),
         }],
         preferred: false,
+        deferred: None,
     })
 }
 
@@ -163,7 +193,7 @@ fn occurrences(corpus: &Corpus, i: usize, name: &str) -> Vec<TextRange> {
         .collect()
 }
 
-fn annotate_mention(corpus: &Corpus, i: usize, offset: usize) -> Vec<Action> {
+fn annotate_mention(corpus: &Corpus, i: usize, offset: usize, defer: bool) -> Vec<Action> {
     let mut found: Option<(String, String, TextRange)> = None;
     for e in corpus.registry.entities.values() {
         for name in e.name.iter().chain(&e.aka) {
@@ -178,35 +208,30 @@ fn annotate_mention(corpus: &Corpus, i: usize, offset: usize) -> Vec<Action> {
     let Some((id, name, here)) = found else {
         return Vec::new();
     };
-    let wrap = |file: usize, r: TextRange| Edit {
-        file: FileRef::Article(file),
-        range: r,
-        new_text: format!("[{name}]{{@{id}}}"),
-    };
-    // Every article's text is looked at (read from disk for closed files
-    // in the language server): in parallel.
-    let everywhere: Vec<Edit> = {
-        use rayon::prelude::*;
-        (0..corpus.articles.len())
-            .into_par_iter()
-            .flat_map_iter(|j| {
-                occurrences(corpus, j, &name)
-                    .into_iter()
-                    .map(move |r| (j, r))
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|(j, r)| wrap(j, r))
-            .collect()
-    };
-    let files: std::collections::BTreeSet<FileRef> = everywhere.iter().map(|e| e.file).collect();
-    let mut out = vec![Action {
+    let here = Action {
         title: format!("Annotate “{name}” as @{id}"),
         fixes: None,
-        edits: vec![wrap(i, here)],
+        edits: vec![wrap(i, here, &name, &id)],
         preferred: false,
-    }];
+        deferred: None,
+    };
+    if defer {
+        // Offered whether or not the name occurs anywhere else: finding
+        // out is the work deferred.
+        let every = Action {
+            title: format!("Annotate every “{name}” as @{id}"),
+            fixes: None,
+            edits: Vec::new(),
+            preferred: false,
+            deferred: Some(Deferred::AnnotateEvery { name, id }),
+        };
+        return vec![here, every];
+    }
+    let everywhere = annotate_everywhere(corpus, &name, &id);
+    let mut out = vec![here];
     if everywhere.len() > 1 {
+        let files: std::collections::BTreeSet<FileRef> =
+            everywhere.iter().map(|e| e.file).collect();
         out.push(Action {
             title: format!(
                 "Annotate every “{name}” as @{id} ({} in {} files)",
@@ -216,9 +241,33 @@ fn annotate_mention(corpus: &Corpus, i: usize, offset: usize) -> Vec<Action> {
             fixes: None,
             edits: everywhere,
             preferred: false,
+            deferred: None,
         });
     }
     out
+}
+
+fn wrap(file: usize, range: TextRange, name: &str, id: &str) -> Edit {
+    Edit {
+        file: FileRef::Article(file),
+        range,
+        new_text: format!("[{name}]{{@{id}}}"),
+    }
+}
+
+/// Every un-annotated occurrence of `name` in the corpus, wrapped as `@id`.
+/// Every article's text is looked at (read from disk for closed files in
+/// the language server): in parallel.
+fn annotate_everywhere(corpus: &Corpus, name: &str, id: &str) -> Vec<Edit> {
+    use rayon::prelude::*;
+    (0..corpus.articles.len())
+        .into_par_iter()
+        .flat_map_iter(|j| {
+            occurrences(corpus, j, name)
+                .into_iter()
+                .map(move |r| wrap(j, r, name, id))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -233,7 +282,7 @@ mod tests {
         let (corpus, file, offset) = fixture(text);
         let findings = check_corpus(&corpus);
         let mut out = String::new();
-        for a in code_actions(&corpus, file, offset..offset, &findings) {
+        for a in code_actions(&corpus, file, offset..offset, &findings, false) {
             out.push_str(&format!(
                 "{}{}\n",
                 a.title,
@@ -295,6 +344,30 @@ mod tests {
     }
 
     #[test]
+    fn annotate_everywhere_deferred_then_resolved_gives_the_same_edits() {
+        let (corpus, file, offset) =
+            fixture(&CORPUS.replace("North Korea said", "North Ko$0rea said"));
+        let findings = check_corpus(&corpus);
+        let eager = code_actions(&corpus, file, offset..offset, &findings, false);
+        let lazy = code_actions(&corpus, file, offset..offset, &findings, true);
+        let titles: Vec<&str> = lazy.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Annotate “North Korea” as @prk",
+                "Annotate every “North Korea” as @prk"
+            ]
+        );
+        // The one-mention action is cheap and comes whole; the corpus-wide
+        // one comes without edits, and resolving it gives the eager edits.
+        assert_eq!(lazy[0], eager[0]);
+        assert!(lazy[1].edits.is_empty());
+        let deferred = lazy[1].deferred.as_ref().expect("deferred");
+        assert_eq!(super::resolve(&corpus, deferred), eager[1].edits);
+        assert_eq!(eager[1].edits.len(), 2);
+    }
+
+    #[test]
     fn a_name_that_starts_a_longer_proper_noun_is_not_offered() {
         let text = "//- /a.news\nNorth Ko$0rea said it. The North Korea Herald said it. In North Korea Tuesday.\n//- /entities.toml\n[prk]\nname = \"North Korea\"\n";
         check(
@@ -347,7 +420,7 @@ mod tests {
     fn apply(text: &str, title_starts: &str) -> String {
         let (corpus, file, offset) = fixture(text);
         let findings = check_corpus(&corpus);
-        let action = code_actions(&corpus, file, offset..offset, &findings)
+        let action = code_actions(&corpus, file, offset..offset, &findings, false)
             .into_iter()
             .find(|a| a.title.starts_with(title_starts))
             .expect("the action is offered");

@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::*;
 use super::position::{Encoding, Place, range_to_proto, to_proto};
 use crate::checks::{self, FileRef, Severity};
 use crate::corpus::Corpus;
+use crate::ide::code_actions::Deferred;
 use crate::ide::completion::{Item, ItemKind};
 use crate::ide::symbols::{Symbol, SymbolKind as Kind};
 
@@ -67,6 +68,8 @@ pub fn completion(rope: &Rope, item: &Item, enc: Encoding) -> CompletionItem {
 }
 
 /// Code actions for `range` (see `ide::code_actions`), as workspace edits.
+/// With `defer`, the corpus-wide ones come without their edit and with a
+/// `data` for `codeAction/resolve` ([`resolved_edit`]).
 pub fn code_actions(
     corpus: &Corpus,
     file: FileRef,
@@ -74,28 +77,17 @@ pub fn code_actions(
     enc: Encoding,
     findings: &[checks::Diagnostic],
     range: std::ops::Range<usize>,
+    defer: bool,
 ) -> Vec<CodeActionOrCommand> {
-    crate::ide::code_actions::code_actions(corpus, file, range, findings)
+    crate::ide::code_actions::code_actions(corpus, file, range, findings, defer)
         .into_iter()
         .map(|a| {
-            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-            for e in &a.edits {
-                let Some((path, text)) = corpus.file_text(e.file) else {
-                    continue;
-                };
-                let Some(uri) = Uri::from_file_path(path) else {
-                    continue;
-                };
-                let edit_rope = if e.file == file {
-                    rope.clone()
-                } else {
-                    Rope::from_str(&text)
-                };
-                changes.entry(uri).or_default().push(TextEdit::new(
-                    range_to_proto(&edit_rope, &e.range, enc),
-                    e.new_text.clone(),
-                ));
-            }
+            let data = a.deferred.as_ref().map(|d| {
+                serde_json::json!({
+                    "uri": corpus.file_path(file).and_then(Uri::from_file_path),
+                    "deferred": d,
+                })
+            });
             CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(if a.fixes.is_some() {
@@ -108,15 +100,69 @@ pub fn code_actions(
                     .and_then(|n| findings.get(n))
                     .and_then(|d| diagnostic(rope, d, enc, Path::new("")))
                     .map(|d| vec![d]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(changes),
-                    ..WorkspaceEdit::default()
-                }),
+                edit: data
+                    .is_none()
+                    .then(|| workspace_edit(corpus, file, rope, enc, &a.edits)),
                 is_preferred: Some(a.preferred),
+                data,
                 ..CodeAction::default()
             })
         })
         .collect()
+}
+
+/// What `codeAction/resolve` needs to work out a deferred action's edit:
+/// the document it was offered in and the work left.
+pub fn deferred_of(data: &serde_json::Value) -> Option<(Uri, Deferred)> {
+    let uri = serde_json::from_value(data.get("uri")?.clone()).ok()?;
+    let deferred = serde_json::from_value(data.get("deferred")?.clone()).ok()?;
+    Some((uri, deferred))
+}
+
+/// The edit of a deferred action, for the corpus as it is now; `rope` is
+/// `file`'s current text.
+pub fn resolved_edit(
+    corpus: &Corpus,
+    file: FileRef,
+    rope: &Rope,
+    enc: Encoding,
+    deferred: &Deferred,
+) -> WorkspaceEdit {
+    let edits = crate::ide::code_actions::resolve(corpus, deferred);
+    workspace_edit(corpus, file, rope, enc, &edits)
+}
+
+/// `edits` as a workspace edit; `rope` is `file`'s text (the others are
+/// read from the corpus).
+fn workspace_edit(
+    corpus: &Corpus,
+    file: FileRef,
+    rope: &Rope,
+    enc: Encoding,
+    edits: &[crate::ide::rename::Edit],
+) -> WorkspaceEdit {
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for e in edits {
+        let Some((path, text)) = corpus.file_text(e.file) else {
+            continue;
+        };
+        let Some(uri) = Uri::from_file_path(path) else {
+            continue;
+        };
+        let edit_rope = if e.file == file {
+            rope.clone()
+        } else {
+            Rope::from_str(&text)
+        };
+        changes.entry(uri).or_default().push(TextEdit::new(
+            range_to_proto(&edit_rope, &e.range, enc),
+            e.new_text.clone(),
+        ));
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }
 }
 
 #[allow(deprecated)]

@@ -261,6 +261,9 @@ struct State {
     watch: bool,
     /// The client shows `$/progress`.
     progress: bool,
+    /// The client can fill in a code action's edit later
+    /// (`codeAction/resolve`), so the costly ones are offered without it.
+    resolve_actions: bool,
     /// The document version last published for each open file.
     sent_versions: HashMap<PathBuf, i32>,
     /// Rule severities from the editor's settings (`initializationOptions.rules`,
@@ -664,6 +667,7 @@ impl Backend {
                 debounce: Duration::from_millis(200),
                 watch: false,
                 progress: false,
+                resolve_actions: false,
                 sent_versions: HashMap::new(),
                 rule_overrides: std::collections::BTreeMap::new(),
                 indexing: Arc::new(tokio::sync::watch::Sender::new(Indexing::NotStarted)),
@@ -778,6 +782,17 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false);
+            let code_action = params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref());
+            s.resolve_actions = code_action.is_some_and(|c| {
+                c.data_support == Some(true)
+                    && c.resolve_support
+                        .as_ref()
+                        .is_some_and(|r| r.properties.iter().any(|p| p == "edit"))
+            });
             s.watch = params
                 .capabilities
                 .workspace
@@ -831,7 +846,16 @@ impl LanguageServer for Backend {
                     trigger_characters: Some(["@", ".", "=", "#", "{"].map(String::from).to_vec()),
                     ..CompletionOptions::default()
                 }),
-                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR_REWRITE,
+                        ]),
+                        resolve_provider: Some(true),
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    },
+                )),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
@@ -1330,9 +1354,43 @@ impl LanguageServer for Backend {
             let end = from_proto(&rope, params.range.end, s.encoding);
             let corpus = &s.corpora[ci];
             let findings = checks::file_findings(corpus, &corpus.cross(), file);
-            let actions =
-                convert::code_actions(corpus, file, &rope, s.encoding, &findings, start..end);
+            let actions = convert::code_actions(
+                corpus,
+                file,
+                &rope,
+                s.encoding,
+                &findings,
+                start..end,
+                s.resolve_actions,
+            );
             Ok(Some(actions))
+        })
+    }
+
+    async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {
+        self.settled().await;
+        guard("code_action_resolve", || {
+            if action.edit.is_some() {
+                return Ok(action);
+            }
+            let (uri, deferred) = action
+                .data
+                .as_ref()
+                .and_then(convert::deferred_of)
+                .ok_or_else(|| {
+                    Error::invalid_params("not a code action of this server's to resolve")
+                })?;
+            let s = lock(&self.state);
+            let path = path_of(&uri).ok_or_else(|| unknown(&uri))?;
+            let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
+            let corpus = &s.corpora[ci];
+            let file = corpus.file_ref(&path).ok_or_else(|| unknown(&uri))?;
+            let (_, text) = corpus.file_text(file).ok_or_else(|| unknown(&uri))?;
+            let rope = s.rope(&path, &text);
+            action.edit = Some(convert::resolved_edit(
+                corpus, file, &rope, s.encoding, &deferred,
+            ));
+            Ok(action)
         })
     }
 
