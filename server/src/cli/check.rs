@@ -186,7 +186,6 @@ pub fn collect(
         // Summaries only: each article is checked as it is read and its
         // parsed document dropped (`--fix` parses again the few it fixes).
         let cache = use_cache.then(|| crate::corpus::cache::Cache::open(&t.root));
-        let cached = cache.as_ref().map_or(0, crate::corpus::cache::Cache::len);
         let on_file = || {
             if let Some(bar) = &bar {
                 bar.inc(1);
@@ -200,7 +199,8 @@ pub fn collect(
         // Written only when something changed: a warm run of an unchanged
         // corpus reads the cache and writes nothing.
         if use_cache
-            && (corpus.cache_hits != corpus.articles.len() || cached != corpus.cache_hits)
+            && (corpus.cache_hits != corpus.articles.len()
+                || corpus.cache_entries != corpus.cache_hits)
             && let Err(e) = crate::corpus::cache::save(&t.root, &corpus.articles)
         {
             eprintln!(

@@ -16,11 +16,16 @@
 //! `newsmark` that wrote it; any mismatch, a truncated or garbled file, or
 //! no file at all means a cold start, never an error. Deleting it is always
 //! safe.
+//!
+//! The entries are stored in chunks, in the corpus's path order: opening
+//! the file only reads it and checks its header; the chunks are decoded on
+//! every core while the corpus folder is walked ([`Cache::decode`]), and
+//! entries are matched to the walked paths in one ordered pass, not looked
+//! up by path.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Article, Summary};
@@ -28,7 +33,10 @@ use crate::checks::{Diagnostic, FileRef, Fix, RULES, Severity};
 use crate::syntax::TextRange;
 
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+/// Entries per chunk: enough chunks for every core, few enough that each is
+/// worth a task.
+const CHUNK: usize = 1024;
 const MAGIC: &[u8; 8] = b"NEWSMRK\0";
 
 /// Which build wrote a cache: its version, and the size and modification
@@ -135,13 +143,21 @@ pub struct Cached {
     local: Vec<Finding>,
 }
 
-/// The entries read from a corpus's cache file.
+/// A corpus's cache file: read and its header checked by [`Cache::open`],
+/// its entries decoded by [`Cache::decode`].
 #[derive(Default)]
 pub struct Cache {
-    entries: FxHashMap<PathBuf, Cached>,
+    /// The encoded chunks (after the header), until decoded.
+    body: Vec<u8>,
     /// Why the file was not used, for logs (`None` when it was, or when
     /// there was none).
     pub ignored: Option<String>,
+}
+
+/// The entries of a cache, in path order, each taken once.
+#[derive(Default)]
+pub struct Entries {
+    entries: std::collections::VecDeque<(PathBuf, Cached)>,
 }
 
 impl Cache {
@@ -162,20 +178,24 @@ impl Cache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Cache::default(),
             Err(e) => return Cache::ignoring(format!("cannot read {}: {e}", path.display())),
         };
-        match Cache::decode(root, &bytes) {
-            Ok(cache) => cache,
+        match Cache::check_header(root, &bytes) {
+            Ok(at) => Cache {
+                body: bytes[at..].to_vec(),
+                ignored: None,
+            },
             Err(why) => Cache::ignoring(format!("{}: {why}", path.display())),
         }
     }
 
     fn ignoring(why: String) -> Cache {
         Cache {
-            entries: FxHashMap::default(),
+            body: Vec::new(),
             ignored: Some(why),
         }
     }
 
-    fn decode(root: &Path, bytes: &[u8]) -> Result<Cache, String> {
+    /// Where the chunks start, if the header is this build's for `root`.
+    fn check_header(root: &Path, bytes: &[u8]) -> Result<usize, String> {
         let (header, rest): (Header, &[u8]) =
             postcard::take_from_bytes(bytes).map_err(|e| format!("not a cache file ({e})"))?;
         if &header.magic != MAGIC || header.format != FORMAT || header.build != *BUILD {
@@ -184,10 +204,35 @@ impl Cache {
         if header.root != root_key(root) {
             return Err("written for another corpus".into());
         }
-        let entries: Vec<Entry> =
-            postcard::from_bytes(rest).map_err(|e| format!("damaged ({e})"))?;
-        let entries = entries
+        Ok(bytes.len() - rest.len())
+    }
+
+    /// Decodes the entries, chunks in parallel. A damaged file gives no
+    /// entries and says why in [`Cache::ignored`].
+    pub fn decode(&mut self) -> Entries {
+        use rayon::prelude::*;
+        let body = std::mem::take(&mut self.body);
+        if body.is_empty() {
+            return Entries::default();
+        }
+        let decoded = split_chunks(&body)
+            .ok_or_else(|| "chunks cut short".to_string())
+            .and_then(|chunks| {
+                chunks
+                    .par_iter()
+                    .map(|c| postcard::from_bytes::<Vec<Entry>>(c).map_err(|e| e.to_string()))
+                    .collect::<Result<Vec<Vec<Entry>>, String>>()
+            });
+        let chunks = match decoded {
+            Ok(chunks) => chunks,
+            Err(e) => {
+                self.ignored = Some(format!("damaged ({e})"));
+                return Entries::default();
+            }
+        };
+        let mut entries: std::collections::VecDeque<(PathBuf, Cached)> = chunks
             .into_iter()
+            .flatten()
             .map(|e| {
                 (
                     PathBuf::from(e.path),
@@ -200,15 +245,62 @@ impl Cache {
                 )
             })
             .collect();
-        Ok(Cache {
-            entries,
-            ignored: None,
-        })
+        // Written in path order; sorted here should a writer ever not.
+        if !entries.iter().is_sorted_by(|a, b| a.0 <= b.0) {
+            entries.make_contiguous().sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        Entries { entries }
     }
+}
 
-    /// Takes the entry for `path` out of the cache (each is used once).
+/// The chunks as stored: their count, then each one's length and bytes
+/// (lengths as little-endian u64). Framed by hand: postcard would write a
+/// byte list one serde call per byte.
+fn frame_chunks(chunks: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + chunks.iter().map(|c| 8 + c.len()).sum::<usize>());
+    out.extend((chunks.len() as u64).to_le_bytes());
+    for c in chunks {
+        out.extend((c.len() as u64).to_le_bytes());
+        out.extend(c);
+    }
+    out
+}
+
+/// The chunks framed by [`frame_chunks`]; `None` if the bytes are cut short.
+fn split_chunks(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    fn number(bytes: &mut &[u8]) -> Option<usize> {
+        let (n, rest) = bytes.split_first_chunk::<8>()?;
+        *bytes = rest;
+        usize::try_from(u64::from_le_bytes(*n)).ok()
+    }
+    let count = number(&mut bytes)?;
+    // Not trusted for an allocation: a garbled count must not reserve
+    // terabytes.
+    let mut out = Vec::with_capacity(count.min(bytes.len() / 8));
+    for _ in 0..count {
+        let len = number(&mut bytes)?;
+        let (chunk, rest) = bytes.split_at_checked(len)?;
+        out.push(chunk);
+        bytes = rest;
+    }
+    bytes.is_empty().then_some(out)
+}
+
+impl Entries {
+    /// Takes the entry for `path` out of the cache. Paths must be asked
+    /// for in ascending order (the entries before `path` are dropped).
     pub fn take(&mut self, path: &Path) -> Option<Cached> {
-        self.entries.remove(path)
+        while self
+            .entries
+            .front()
+            .is_some_and(|(p, _)| p.as_path() < path)
+        {
+            self.entries.pop_front();
+        }
+        if self.entries.front().is_some_and(|(p, _)| p == path) {
+            return self.entries.pop_front().map(|(_, c)| c);
+        }
+        None
     }
 
     pub fn len(&self) -> usize {
@@ -302,8 +394,13 @@ pub fn save_in(dir: &Path, root: &Path, articles: &[Article]) -> std::io::Result
         build: BUILD.clone(),
         root: root_key(root),
     };
+    let chunks: Vec<Vec<u8>> = entries
+        .par_chunks(CHUNK)
+        .map(postcard::to_stdvec)
+        .collect::<Result<_, _>>()
+        .map_err(std::io::Error::other)?;
     let mut bytes = postcard::to_stdvec(&header).map_err(std::io::Error::other)?;
-    bytes.extend(postcard::to_stdvec(&entries).map_err(std::io::Error::other)?);
+    bytes.extend(frame_chunks(&chunks));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, &bytes)?;
@@ -378,6 +475,52 @@ mod tests {
         );
     }
 
+    /// Entries are matched to the walked paths in one ordered pass: every
+    /// article of a corpus with nested folders (whose path order is not
+    /// plain text order: `a/z.news` sorts before `a-b.news`) and more
+    /// entries than one chunk holds must be found.
+    #[test]
+    fn every_article_of_a_nested_corpus_larger_than_a_chunk_is_found() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for sub in ["a", "a/b", "a-b", "c"] {
+            std::fs::create_dir_all(root.join(sub)).expect("mkdir");
+        }
+        let mut n = 0;
+        for (k, sub) in ["a", "a/b", "a-b", "c", "."]
+            .iter()
+            .cycle()
+            .take(CHUNK + 300)
+            .enumerate()
+        {
+            write(
+                &root.join(sub),
+                &format!("x{k}.news"),
+                &format!("In the src950s, {k}.\n"),
+            );
+            n += 1;
+        }
+        write(root, "a-b.news", "Said [Seoul]{@kor}.\n");
+        n += 1;
+        let cache_dir = tempfile::tempdir().expect("tempdir");
+        let cold = Corpus::load_summaries(root, &[]);
+        assert_eq!(cold.articles.len(), n);
+        assert!(cold.articles.windows(2).all(|w| w[0].path < w[1].path));
+        save_in(cache_dir.path(), root, &cold.articles).expect("save");
+
+        let warm = Corpus::load_cached(root, &[], Cache::open_in(cache_dir.path(), root));
+        assert_eq!((warm.cache_hits, warm.cache_entries), (n, n));
+        assert_eq!(warm.cache_ignored, None);
+        let paths = |c: &Corpus| {
+            c.articles
+                .iter()
+                .map(|a| a.path.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(paths(&warm), paths(&cold));
+        assert_eq!(codes(&warm), codes(&cold));
+    }
+
     #[test]
     fn an_edited_file_is_never_served_from_the_cache() {
         let c = corpus();
@@ -417,7 +560,7 @@ mod tests {
                     root: root_key(c.path()),
                 };
                 let mut b = postcard::to_stdvec(&header).expect("encode");
-                b.extend(postcard::to_stdvec(&Vec::<u8>::new()).expect("encode"));
+                b.extend(frame_chunks(&[]));
                 b
             }),
         ];

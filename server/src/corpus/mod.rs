@@ -8,7 +8,6 @@ pub mod lines;
 pub mod registry;
 pub mod summary;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -90,6 +89,9 @@ pub struct Corpus {
     pub cache_hits: usize,
     /// Why the cache file was not used, if it was ignored.
     pub cache_ignored: Option<String>,
+    /// How many entries the cache file held (a file since deleted leaves
+    /// one behind: `check` then writes the cache again).
+    pub cache_entries: usize,
 }
 
 /// What a loaded corpus keeps of each article besides its summary and
@@ -804,26 +806,45 @@ impl Corpus {
             }
         }
 
-        let mut paths: BTreeMap<PathBuf, bool> = BTreeMap::new();
-        for p in walk(root, &corpus.config) {
-            let plain = !has_extension(&p, &corpus.config.extensions);
-            paths.insert(p, plain);
-        }
+        // The cache's entries are decoded while the folder is walked.
+        let mut cache = cache.unwrap_or_default();
+        let (walked, mut entries) = rayon::join(
+            || walk(root, &corpus.config),
+            || match keep {
+                // Loads with documents parse every article anyway.
+                Keep::Documents => cache::Entries::default(),
+                Keep::Texts | Keep::Summaries => cache.decode(),
+            },
+        );
+        corpus.cache_ignored = cache.ignored.take();
+        corpus.cache_entries = entries.len();
+        let mut paths: Vec<(PathBuf, bool)> = walked
+            .into_iter()
+            .map(|p| {
+                let plain = !has_extension(&p, &corpus.config.extensions);
+                (p, plain)
+            })
+            .collect();
         for p in extra {
             let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
             let configured = has_extension(&abs, &corpus.config.extensions);
-            paths.entry(abs).or_insert(!configured);
+            paths.push((abs, !configured));
         }
-        corpus.cache_ignored = cache.as_ref().and_then(|c| c.ignored.clone());
-        let mut cache = cache.unwrap_or_default();
+        // Path order (the walk's already, directory by directory; a file
+        // named on the command line goes where it sorts). Stable, so a
+        // walked path is kept over the same path given again.
+        if !paths.is_sorted_by(|a, b| a.0 <= b.0) {
+            paths.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        paths.dedup_by(|b, a| a.0 == b.0);
         let work: Vec<(PathBuf, bool, Option<cache::Cached>)> = paths
             .into_iter()
             .map(|(path, plain)| {
-                let cached = cache.take(&path);
+                let cached = entries.take(&path);
                 (path, plain, cached)
             })
             .collect();
-        drop(cache);
+        drop(entries);
         let hits = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<Article, LoadError>> = work
             .into_par_iter()
@@ -1064,7 +1085,14 @@ pub fn walk(root: &Path, config: &Config) -> Vec<PathBuf> {
         let _ = overrides.add(&format!("!{pattern}"));
     }
     let mut builder = ignore::WalkBuilder::new(root);
-    builder.follow_links(false).hidden(true).require_git(false);
+    // Sorted by name in each folder, the walk yields paths in `Path` order
+    // (a folder's files come right after its name), so the load need not
+    // sort them again.
+    builder
+        .follow_links(false)
+        .hidden(true)
+        .require_git(false)
+        .sort_by_file_name(std::cmp::Ord::cmp);
     if let Ok(o) = overrides.build() {
         builder.overrides(o);
     }
