@@ -246,6 +246,44 @@ impl Prepared {
     }
 }
 
+/// The map from each key to its values, in the order given, from
+/// `(key, value)` lists in ascending value order (an article's entries,
+/// article by article): each thread fills a map for a stretch of articles,
+/// and the maps are merged stretch after stretch, so every list stays
+/// ascending. One thread filling one map took 0.6 s at 100,000 articles.
+fn grouped<K, V, I, P>(items: P) -> FxHashMap<K, Vec<V>>
+where
+    K: std::hash::Hash + Eq + Send,
+    V: Send,
+    I: IntoIterator<Item = (K, V)>,
+    P: IndexedParallelIterator<Item = I>,
+{
+    items
+        .with_min_len(4096)
+        .fold(FxHashMap::default, |mut map: FxHashMap<K, Vec<V>>, list| {
+            for (k, v) in list {
+                map.entry(k).or_default().push(v);
+            }
+            map
+        })
+        .reduce(FxHashMap::default, |mut left, right| {
+            if left.is_empty() {
+                return right;
+            }
+            for (k, mut v) in right {
+                match left.entry(k) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        e.get_mut().append(&mut v)
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(v);
+                    }
+                }
+            }
+            left
+        })
+}
+
 /// Inserts `v` into an ascending, duplicate-free list.
 fn insert_sorted<T: Ord>(list: &mut Vec<T>, v: T) {
     if let Err(at) = list.binary_search(&v) {
@@ -284,8 +322,8 @@ impl Index {
     pub fn build(articles: &[Article]) -> Index {
         // The groups and shingles of each article are worked out in
         // parallel; then the maps, which are independent, are filled side
-        // by side (each by one thread: a hash map is filled in order), the
-        // shingle index (the largest part) by a parallel sort.
+        // by side (the two largest by stretches of articles merged in
+        // order, see `grouped`), the shingle index by a parallel sort.
         let (keys, shingles): (Vec<_>, Vec<_>) = articles
             .par_iter()
             .map(|a| {
@@ -304,26 +342,24 @@ impl Index {
                         index
                     },
                     || {
-                        let mut map = FxHashMap::default();
-                        for (i, a) in articles.iter().enumerate() {
-                            for (j, r) in a.summary.refs.iter().enumerate() {
-                                insert_at(&mut map, &r.id, (i, j));
-                            }
-                        }
-                        map
+                        grouped(articles.par_iter().enumerate().map(|(i, a)| {
+                            a.summary
+                                .refs
+                                .iter()
+                                .enumerate()
+                                .map(move |(j, r)| (r.id.clone(), (i, j)))
+                        }))
                     },
                 )
             },
             || {
                 rayon::join(
                     || {
-                        let mut map = FxHashMap::default();
-                        for (i, keys) in keys.into_iter().enumerate() {
-                            for key in keys {
-                                insert_sorted(map.entry(key).or_default(), i);
-                            }
-                        }
-                        map
+                        grouped(
+                            keys.into_par_iter()
+                                .enumerate()
+                                .map(|(i, keys)| keys.into_iter().map(move |k| (k, i))),
+                        )
                     },
                     || Shingles::build(shingles),
                 )
