@@ -147,17 +147,27 @@ pub struct Cached {
 /// its entries decoded by [`Cache::decode`].
 #[derive(Default)]
 pub struct Cache {
-    /// The encoded chunks (after the header), until decoded.
+    /// The file's bytes, until decoded: the chunks start at `body_start`.
     body: Vec<u8>,
+    body_start: usize,
     /// Why the file was not used, for logs (`None` when it was, or when
     /// there was none).
     pub ignored: Option<String>,
 }
 
-/// The entries of a cache, in path order, each taken once.
-#[derive(Default)]
+/// The entries of a cache, in path order, each taken once: the decoded
+/// chunks, walked in order (not gathered into one list: at 100k articles
+/// that copy alone held 30 MB more at the peak of a warm start).
 pub struct Entries {
-    entries: std::collections::VecDeque<(PathBuf, Cached)>,
+    chunks: std::vec::IntoIter<Vec<Entry>>,
+    current: std::iter::Peekable<std::vec::IntoIter<Entry>>,
+    len: usize,
+}
+
+impl Default for Entries {
+    fn default() -> Entries {
+        Entries::of(Vec::new())
+    }
 }
 
 impl Cache {
@@ -180,7 +190,8 @@ impl Cache {
         };
         match Cache::check_header(root, &bytes) {
             Ok(at) => Cache {
-                body: bytes[at..].to_vec(),
+                body: bytes,
+                body_start: at,
                 ignored: None,
             },
             Err(why) => Cache::ignoring(format!("{}: {why}", path.display())),
@@ -189,8 +200,8 @@ impl Cache {
 
     fn ignoring(why: String) -> Cache {
         Cache {
-            body: Vec::new(),
             ignored: Some(why),
+            ..Cache::default()
         }
     }
 
@@ -211,11 +222,11 @@ impl Cache {
     /// entries and says why in [`Cache::ignored`].
     pub fn decode(&mut self) -> Entries {
         use rayon::prelude::*;
-        let body = std::mem::take(&mut self.body);
-        if body.is_empty() {
+        let file = std::mem::take(&mut self.body);
+        let Some(body) = file.get(self.body_start..).filter(|b| !b.is_empty()) else {
             return Entries::default();
-        }
-        let decoded = split_chunks(&body)
+        };
+        let decoded = split_chunks(body)
             .ok_or_else(|| "chunks cut short".to_string())
             .and_then(|chunks| {
                 chunks
@@ -230,26 +241,7 @@ impl Cache {
                 return Entries::default();
             }
         };
-        let mut entries: std::collections::VecDeque<(PathBuf, Cached)> = chunks
-            .into_iter()
-            .flatten()
-            .map(|e| {
-                (
-                    PathBuf::from(e.path),
-                    Cached {
-                        hash: e.hash,
-                        plain: e.plain,
-                        summary: e.summary,
-                        local: e.local,
-                    },
-                )
-            })
-            .collect();
-        // Written in path order; sorted here should a writer ever not.
-        if !entries.iter().is_sorted_by(|a, b| a.0 <= b.0) {
-            entries.make_contiguous().sort_by(|a, b| a.0.cmp(&b.0));
-        }
-        Entries { entries }
+        Entries::of(chunks)
     }
 }
 
@@ -287,28 +279,57 @@ fn split_chunks(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
 }
 
 impl Entries {
+    fn of(mut chunks: Vec<Vec<Entry>>) -> Entries {
+        let len = chunks.iter().map(Vec::len).sum();
+        // Written in path order; sorted here should a writer ever not.
+        let sorted = chunks
+            .iter()
+            .flatten()
+            .is_sorted_by(|a, b| Path::new(&a.path) <= Path::new(&b.path));
+        if !sorted {
+            let mut all: Vec<Entry> = chunks.into_iter().flatten().collect();
+            all.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
+            chunks = vec![all];
+        }
+        Entries {
+            chunks: chunks.into_iter(),
+            current: Vec::new().into_iter().peekable(),
+            len,
+        }
+    }
+
+    /// The next entry, if any.
+    fn front(&mut self) -> Option<&Entry> {
+        while self.current.peek().is_none() {
+            self.current = self.chunks.next()?.into_iter().peekable();
+        }
+        self.current.peek()
+    }
+
     /// Takes the entry for `path` out of the cache. Paths must be asked
     /// for in ascending order (the entries before `path` are dropped).
     pub fn take(&mut self, path: &Path) -> Option<Cached> {
-        while self
-            .entries
-            .front()
-            .is_some_and(|(p, _)| p.as_path() < path)
-        {
-            self.entries.pop_front();
+        while self.front().is_some_and(|e| Path::new(&e.path) < path) {
+            self.current.next();
         }
-        if self.entries.front().is_some_and(|(p, _)| p == path) {
-            return self.entries.pop_front().map(|(_, c)| c);
+        if self.front().is_some_and(|e| Path::new(&e.path) == path) {
+            return self.current.next().map(|e| Cached {
+                hash: e.hash,
+                plain: e.plain,
+                summary: e.summary,
+                local: e.local,
+            });
         }
         None
     }
 
+    /// How many entries the cache held when decoded.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 }
 
