@@ -68,6 +68,19 @@ def codes(client, path: pathlib.Path) -> list[str]:
     return [d.code for d in client.diagnostics.get(path.as_uri(), [])]
 
 
+def append(client: LanguageClient, path: pathlib.Path, tail: str) -> str:
+    """Opens `path` and adds `tail` to its end in the editor (version 2);
+    returns the new text."""
+    new_text = open_doc(client, path) + tail
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
+        )
+    )
+    return new_text
+
+
 async def test_diagnostics_for_the_corpus_and_progress(client: LanguageClient):
     wsj = find_file(client, "src950s")
     await wait_for(lambda: "garbled-token" in codes(client, wsj))
@@ -204,14 +217,7 @@ async def test_references_and_rename_across_the_corpus(client: LanguageClient):
 
 async def test_completion_of_ids_kinds_and_sources(client: LanguageClient):
     path = find_file(client, "]{@prk}")
-    text = open_doc(client, path)
-    new_text = text + "\n\n[Seoul]{@"
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
-        )
-    )
+    new_text = append(client, path, "\n\n[Seoul]{@")
     end = pos_end(new_text, len(new_text))
     result = await client.text_document_completion_async(
         types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=end)
@@ -369,14 +375,7 @@ async def test_registry_hover_and_references_from_an_entry(client: LanguageClien
 
 async def test_annotate_a_mention_everywhere_and_add_to_registry(client: LanguageClient):
     path = find_file(client, "]{@prk}")
-    text = open_doc(client, path)
-    new_text = text + "\n\nNorth Korea and [Someone New]{@someone-new}, again North Korea.\n"
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
-        )
-    )
+    new_text = append(client, path, "\n\nNorth Korea and [Someone New]{@someone-new}, again North Korea.\n")
     await wait_for(lambda: "unknown-entity" in codes(client, path))
     at = new_text.rindex("North Korea and") + 3
     actions = await client.text_document_code_action_async(
@@ -425,14 +424,7 @@ async def no_resolve_client(lsp_client: LanguageClient, corpus_dir):
 async def test_annotate_everywhere_comes_whole_to_a_client_that_cannot_resolve(no_resolve_client: LanguageClient):
     client = no_resolve_client
     path = find_file(client, "]{@prk}")
-    text = open_doc(client, path)
-    new_text = text + "\n\nNorth Korea and again North Korea.\n"
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
-        )
-    )
+    new_text = append(client, path, "\n\nNorth Korea and again North Korea.\n")
     at = new_text.rindex("North Korea and") + 3
     actions = []
     for _ in range(100):
