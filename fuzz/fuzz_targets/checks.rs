@@ -91,9 +91,19 @@ fuzz_target!(|data: &[u8]| {
             }
             let end = next_boundary(&text, offset);
             for range in [offset..offset, offset..end] {
-                for a in ide::code_actions::code_actions(&corpus, file, range, &mine) {
-                    for e in a.edits {
-                        in_file(&corpus, e.file, &e.range, "code action edit");
+                // Whole (editors that cannot resolve) and deferred, then
+                // resolved (`codeAction/resolve`).
+                for defer in [false, true] {
+                    for a in
+                        ide::code_actions::code_actions(&corpus, file, range.clone(), &mine, defer)
+                    {
+                        let resolved = a
+                            .deferred
+                            .iter()
+                            .flat_map(|d| ide::code_actions::resolve(&corpus, d));
+                        for e in a.edits.into_iter().chain(resolved) {
+                            in_file(&corpus, e.file, &e.range, "code action edit");
+                        }
                     }
                 }
             }
