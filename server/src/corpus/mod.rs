@@ -888,7 +888,8 @@ impl Corpus {
                 on_file();
                 read_text(&path).map(|text| {
                     // The hash is checked here, where the text is at hand.
-                    let (path, text) = match cached.filter(|_| keep != Keep::Documents) {
+                    // (A load with documents took no entries: see above.)
+                    let (path, text) = match cached {
                         Some(c) => match c.article(path, text, plain) {
                             Ok(mut a) => {
                                 hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -386,6 +386,25 @@ fn unknown(uri: &Uri) -> Error {
 }
 
 impl State {
+    fn new() -> State {
+        State {
+            encoding: Encoding::Utf16,
+            roots: Vec::new(),
+            corpora: Vec::new(),
+            open: HashMap::new(),
+            published: HashSet::new(),
+            findings: HashMap::new(),
+            generation: 0,
+            debounce: Duration::from_millis(200),
+            watch: false,
+            progress: false,
+            resolve_actions: false,
+            sent_versions: HashMap::new(),
+            rule_overrides: std::collections::BTreeMap::new(),
+            indexing: Arc::new(tokio::sync::watch::Sender::new(Indexing::NotStarted)),
+        }
+    }
+
     /// Replaces the editor's rule severities. A code no longer overridden
     /// goes back to its corpus's `newsmark.toml` level (or the default);
     /// the new ones are applied by the next [`State::diagnose`].
@@ -658,27 +677,6 @@ impl State {
             }
         }
         out
-    }
-}
-
-impl State {
-    fn new() -> State {
-        State {
-            encoding: Encoding::Utf16,
-            roots: Vec::new(),
-            corpora: Vec::new(),
-            open: HashMap::new(),
-            published: HashSet::new(),
-            findings: HashMap::new(),
-            generation: 0,
-            debounce: Duration::from_millis(200),
-            watch: false,
-            progress: false,
-            resolve_actions: false,
-            sent_versions: HashMap::new(),
-            rule_overrides: std::collections::BTreeMap::new(),
-            indexing: Arc::new(tokio::sync::watch::Sender::new(Indexing::NotStarted)),
-        }
     }
 }
 
