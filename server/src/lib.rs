@@ -10,5 +10,6 @@ pub mod corpus;
 pub mod export;
 pub mod ide;
 pub mod lsp;
+pub mod memory;
 pub mod report;
 pub mod syntax;

@@ -248,12 +248,10 @@ struct State {
     roots: Vec<PathBuf>,
     corpora: Vec<Corpus>,
     open: HashMap<PathBuf, Open>,
-    /// Files that have diagnostics published (to clear them when fixed).
-    published: HashSet<PathBuf>,
-    /// A digest of the findings last published for each file (to send a
-    /// file again only when they changed; the findings themselves stay in
-    /// the corpus).
-    findings: HashMap<PathBuf, u64>,
+    /// The files that have diagnostics published (to clear them when
+    /// fixed), each with a digest of those findings (to send a file again
+    /// only when they changed; the findings themselves stay in the corpus).
+    published: HashMap<PathBuf, u64>,
     /// Bumped on every change; a scheduled check runs only if still current.
     generation: u64,
     debounce: Duration,
@@ -392,8 +390,7 @@ impl State {
             roots: Vec::new(),
             corpora: Vec::new(),
             open: HashMap::new(),
-            published: HashSet::new(),
-            findings: HashMap::new(),
+            published: HashMap::new(),
             generation: 0,
             debounce: Duration::from_millis(200),
             watch: false,
@@ -608,31 +605,31 @@ impl State {
                     files
                 }
             };
+            // What `published` becomes, applied once every file is looked
+            // at: a path allocated per file in this loop would sit between
+            // the diagnostics being built (freed once sent), and that
+            // scatter kept tens of megabytes from going back to the system
+            // after the burst of every file's diagnostics.
+            let mut now_published: Vec<(FileRef, Option<u64>)> = Vec::new();
             for file in files {
                 let Some(path) = corpus.file_path(file) else {
                     continue;
                 };
                 let list = checks::file_findings(corpus, &cross, file);
-                if list.is_empty() && !self.published.contains(path) {
+                let before = self.published.get(path).copied();
+                if list.is_empty() && before.is_none() {
                     continue;
                 }
                 // Unchanged findings are not sent again, unless an open
                 // document has a new version to report them for.
                 let version = self.open.get(path).map(|o| o.version);
-                let digest = {
+                let digest = (!list.is_empty()).then(|| {
                     use std::hash::{Hash, Hasher};
                     let mut h = std::hash::DefaultHasher::new();
                     list.hash(&mut h);
                     h.finish()
-                };
-                let same = match self.findings.get(path) {
-                    Some(d) => *d == digest,
-                    None => list.is_empty(),
-                };
-                if same
-                    && self.published.contains(path) != list.is_empty()
-                    && self.sent_versions.get(path) == version.as_ref()
-                {
+                });
+                if before == digest && self.sent_versions.get(path) == version.as_ref() {
                     continue;
                 }
                 if let Some(v) = version {
@@ -649,14 +646,21 @@ impl State {
                     })
                 };
                 let Some(uri) = uri_of(path) else { continue };
-                if list.is_empty() {
-                    self.published.remove(path);
-                    self.findings.remove(path);
-                } else {
-                    self.published.insert(path.to_path_buf());
-                    self.findings.insert(path.to_path_buf(), digest);
-                }
+                now_published.push((file, digest));
                 out.push((uri, diags, version));
+            }
+            for (file, digest) in now_published {
+                let Some(path) = corpus.file_path(file) else {
+                    continue;
+                };
+                match digest {
+                    Some(d) => {
+                        self.published.insert(path.to_path_buf(), d);
+                    }
+                    None => {
+                        self.published.remove(path);
+                    }
+                }
             }
         }
         if everything {
@@ -664,13 +668,12 @@ impl State {
             // binary): clear what the editor still shows.
             let gone: Vec<PathBuf> = self
                 .published
-                .iter()
+                .keys()
                 .filter(|p| !self.corpora.iter().any(|c| c.file_ref(p).is_some()))
                 .cloned()
                 .collect();
             for path in gone {
                 self.published.remove(&path);
-                self.findings.remove(&path);
                 if let Some(uri) = uri_of(&path) {
                     out.push((uri, Vec::new(), None));
                 }
@@ -679,6 +682,11 @@ impl State {
         out
     }
 }
+
+/// A publish of this many files (the burst after indexing, a rule's
+/// severity changed) is followed by giving the freed memory back to the
+/// system ([`crate::memory::release_free_memory`]).
+const BIG_BURST: usize = 1000;
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
@@ -746,8 +754,12 @@ impl Backend {
             .await;
             match result {
                 Ok(Some(batches)) => {
+                    let many = batches.len() >= BIG_BURST;
                     for (uri, diags, version) in batches {
                         client.publish_diagnostics(uri, diags, version).await;
+                    }
+                    if many {
+                        crate::memory::release_free_memory();
                     }
                 }
                 Ok(None) => {}
@@ -956,7 +968,7 @@ impl LanguageServer for Backend {
             };
             let loaded = tokio::task::spawn_blocking(move || {
                 let mut seen = HashSet::new();
-                roots
+                let loaded = roots
                     .iter()
                     .map(|r| find_root(r))
                     .filter(|r| seen.insert(r.clone()))
@@ -964,7 +976,9 @@ impl LanguageServer for Backend {
                     // summaries stay (open files get their documents back
                     // from the editor's text below).
                     .map(|r| load_root(&r))
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                crate::memory::release_free_memory();
+                loaded
             })
             .await
             .unwrap_or_default();
