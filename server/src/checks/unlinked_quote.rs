@@ -29,7 +29,11 @@ pub const MIN_WORDS: usize = 10;
 /// reused buffer (xxh3) rather than allocated one by one and hashed with
 /// SipHash: this runs for every long quote when the index is built. It is
 /// still a quarter of a warm start at 100k (docs/performance.md).
-fn shingles(text: &str) -> Vec<u64> {
+///
+/// Kept as 32 bits: the index holds one entry per 3-gram of every long
+/// quote, and a collision (two 3-grams with one number) costs no finding,
+/// only a candidate the similarity test looks at.
+fn shingles(text: &str) -> Vec<u32> {
     use xxhash_rust::xxh3::xxh3_64;
     let mut word = String::new();
     let words: Vec<u64> = text
@@ -40,31 +44,20 @@ fn shingles(text: &str) -> Vec<u64> {
             (!word.is_empty()).then(|| xxh3_64(word.as_bytes()))
         })
         .collect();
-    let mut out: Vec<u64> = words
+    let mut out: Vec<u32> = words
         .windows(3)
         .map(|w| {
             let mut bytes = [0u8; 24];
             for (k, h) in w.iter().enumerate() {
                 bytes[k * 8..k * 8 + 8].copy_from_slice(&h.to_le_bytes());
             }
-            xxh3_64(&bytes)
+            // The low half of the hash (see above).
+            xxh3_64(&bytes) as u32
         })
         .collect();
     out.sort_unstable();
     out.dedup();
     out
-}
-
-fn hash(x: impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::hash::DefaultHasher::new();
-    x.hash(&mut h);
-    h.finish()
-}
-
-/// A quote's `claim=` as a number for the shingle index: 0 for none.
-fn claim_tag(st: &Statement) -> u64 {
-    st.claim.as_ref().map_or(0, |c| hash(&c.value) | 1)
 }
 
 /// The quotes of an article long enough to compare.
@@ -82,15 +75,12 @@ fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// `(shingle, statement, claim tag)` for every long quote of an article
-/// (what the corpus index keeps: the tag lets a lookup skip the quotes
-/// already linked to the same claim without reading them).
-pub fn quote_shingles(s: &Summary) -> Vec<(u64, usize, u64)> {
+/// `(shingle, statement)` for every long quote of an article: what the
+/// corpus index keeps (with the quote's claim as a number, see
+/// [`crate::corpus::Shingles`]).
+pub fn quote_shingles(s: &Summary) -> Vec<(u32, usize)> {
     long_quotes(s)
-        .flat_map(|(n, st)| {
-            let tag = claim_tag(st);
-            shingles(&st.text).into_iter().map(move |h| (h, n, tag))
-        })
+        .flat_map(|(n, st)| shingles(&st.text).into_iter().map(move |h| (h, n)))
         .collect()
 }
 
@@ -111,7 +101,7 @@ fn candidates(
 ) -> Vec<(usize, usize)> {
     // Counted millions of times on a large corpus: the fast hash.
     let mut shared: HashMap<(usize, usize), u32, rustc_hash::FxBuildHasher> = HashMap::default();
-    let tag = claim_tag(st);
+    let tag = index.shingles.claim_tag(st);
     for h in shingles(&st.text) {
         for (j, m, t) in index.shingles.lookup(h, upto) {
             if j != i && (tag == 0 || t != tag) {

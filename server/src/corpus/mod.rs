@@ -133,12 +133,13 @@ pub struct Index {
 /// One quote's word 3-gram in the [`Shingles`] index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Shingle {
-    hash: u64,
+    hash: u32,
     article: u32,
     statement: u32,
-    /// The quote's `claim=` as a number (0 for none), so a lookup can skip
-    /// the quotes already linked to the same claim without reading them.
-    tag: u64,
+    /// The quote's `claim=` as a number ([`Shingles::claim_tag`]), so a
+    /// lookup can skip the quotes already linked to the same claim without
+    /// reading them.
+    tag: u32,
 }
 
 /// The shingle index of `unlinked-quote`: word 3-gram (hashed) to the
@@ -151,28 +152,50 @@ struct Shingle {
 /// edit cannot cheaply insert into a sorted array, so articles changed since
 /// the build are marked stale there and their entries live in a small map
 /// beside it, as an LSM tree keeps recent writes apart from its sorted runs.
+///
+/// An entry is 16 bytes: the 3-gram's hash in 32 bits (see
+/// `unlinked_quote::shingles`) and the quote's claim as its number in
+/// `claims` rather than a hash of its name (a 32-bit hash of two claims
+/// could collide and hide a finding).
 #[derive(Debug, Default)]
 pub struct Shingles {
     base: Vec<Shingle>,
     /// Articles whose `base` entries no longer hold (removed or re-added).
     stale: Vec<bool>,
-    added: FxHashMap<u64, Vec<(usize, usize, u64)>>,
+    added: FxHashMap<u32, Vec<(usize, usize, u32)>>,
+    /// Every quote claim name seen, numbered from 1. Numbers are never
+    /// reused: a claim that leaves the corpus keeps its number.
+    claims: FxHashMap<summary::Name, u32>,
 }
 
 impl Shingles {
     fn build(articles: &[Article]) -> Shingles {
+        let mut claims = FxHashMap::default();
+        for a in articles {
+            for st in &a.summary.statements {
+                number_claim(&mut claims, st);
+            }
+        }
+        let claims_ref = &claims;
         let mut base: Vec<Shingle> = articles
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, a)| {
                 let list = crate::checks::unlinked_quote::quote_shingles(&a.summary);
-                list.into_iter().map(move |(hash, s, tag)| Shingle {
+                list.into_iter().map(move |(hash, s)| Shingle {
                     hash,
                     // Article and statement numbers beyond u32 would need a
                     // corpus of four billion articles; saturate rather than wrap.
                     article: u32::try_from(i).unwrap_or(u32::MAX),
                     statement: u32::try_from(s).unwrap_or(u32::MAX),
-                    tag,
+                    tag: a
+                        .summary
+                        .statements
+                        .get(s)
+                        .and_then(|st| st.claim.as_ref())
+                        .and_then(|c| claims_ref.get(&c.value))
+                        .copied()
+                        .unwrap_or(0),
                 })
             })
             .collect();
@@ -183,12 +206,23 @@ impl Shingles {
             base,
             stale: Vec::new(),
             added: FxHashMap::default(),
+            claims,
         }
+    }
+
+    /// The number of a quote's `claim=` in this index: 0 for none, or for a
+    /// claim no indexed quote has (then no entry has its number either).
+    pub fn claim_tag(&self, st: &summary::Statement) -> u32 {
+        st.claim
+            .as_ref()
+            .and_then(|c| self.claims.get(&c.value))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The quotes of articles before `upto` holding 3-gram `hash`,
     /// `(article, statement, claim tag)`, in no particular order.
-    pub fn lookup(&self, hash: u64, upto: usize) -> impl Iterator<Item = (usize, usize, u64)> + '_ {
+    pub fn lookup(&self, hash: u32, upto: usize) -> impl Iterator<Item = (usize, usize, u32)> + '_ {
         let from = self.base.partition_point(|e| e.hash < hash);
         let base = self.base[from..]
             .iter()
@@ -205,19 +239,24 @@ impl Shingles {
         base.chain(added)
     }
 
-    fn add(&mut self, i: usize, list: &[(u64, usize, u64)]) {
-        for &(hash, s, tag) in list {
+    fn add(&mut self, i: usize, summary: &Summary, list: &[(u32, usize)]) {
+        for &(hash, s) in list {
+            let tag = summary
+                .statements
+                .get(s)
+                .map_or(0, |st| number_claim(&mut self.claims, st));
             insert_sorted(self.added.entry(hash).or_default(), (i, s, tag));
         }
     }
 
-    fn remove(&mut self, i: usize, list: &[(u64, usize, u64)]) {
+    fn remove(&mut self, i: usize, summary: &Summary, list: &[(u32, usize)]) {
         if self.stale.len() <= i {
             self.stale.resize(i + 1, false);
         }
         self.stale[i] = true;
-        for (hash, s, tag) in list {
-            remove_sorted(&mut self.added, hash, &(i, *s, *tag));
+        for &(hash, s) in list {
+            let tag = summary.statements.get(s).map_or(0, |st| self.claim_tag(st));
+            remove_sorted(&mut self.added, &hash, &(i, s, tag));
         }
     }
 
@@ -235,7 +274,7 @@ impl Shingles {
 /// groups and its quotes' shingles.
 struct Prepared {
     keys: Vec<crate::checks::cross::Key>,
-    shingles: Vec<(u64, usize, u64)>,
+    shingles: Vec<(u32, usize)>,
 }
 
 impl Prepared {
@@ -286,6 +325,20 @@ where
 }
 
 /// Inserts `v` into an ascending, duplicate-free list.
+/// The number of a statement's `claim=` in `claims` (see [`Shingles`]),
+/// given the next number if it is new; 0 for no claim.
+fn number_claim(claims: &mut FxHashMap<summary::Name, u32>, st: &summary::Statement) -> u32 {
+    let Some(c) = &st.claim else { return 0 };
+    if let Some(&n) = claims.get(&c.value) {
+        return n;
+    }
+    // Four billion claim names would need a corpus far past any in use:
+    // saturate rather than wrap to 0 (no claim).
+    let n = u32::try_from(claims.len() + 1).unwrap_or(u32::MAX);
+    claims.insert(c.value.clone(), n);
+    n
+}
+
 fn insert_sorted<T: Ord>(list: &mut Vec<T>, v: T) {
     if let Err(at) = list.binary_search(&v) {
         list.insert(at, v);
@@ -443,7 +496,7 @@ impl Index {
         for key in &p.keys {
             insert_at(&mut self.groups, key, i);
         }
-        self.shingles.add(i, &p.shingles);
+        self.shingles.add(i, &a.summary, &p.shingles);
     }
 
     /// Removes article `i` as it was indexed (before an edit: its old
@@ -469,6 +522,7 @@ impl Index {
         }
         self.shingles.remove(
             i,
+            &a.summary,
             &crate::checks::unlinked_quote::quote_shingles(&a.summary),
         );
         keys
