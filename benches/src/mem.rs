@@ -114,7 +114,7 @@ pub fn run(corpus: &Path) -> ExitCode {
     let before_index = live();
     println!(
         "  (the unlinked-quote shingles: {}, {} entries)",
-        mb(index.shingles.len() * 24).trim(),
+        mb(index.shingles.base_bytes()).trim(),
         index.shingles.len()
     );
     drop(index);

@@ -260,6 +260,11 @@ impl Shingles {
         }
     }
 
+    /// The bytes of the built array of entries (for the memory bench).
+    pub fn base_bytes(&self) -> usize {
+        self.base.capacity() * std::mem::size_of::<Shingle>()
+    }
+
     /// How many entries the index holds (for tests and the memory bench).
     pub fn len(&self) -> usize {
         self.base.len() + self.added.values().map(Vec::len).sum::<usize>()

@@ -24,6 +24,7 @@ use position::{Encoding, from_proto};
 
 /// Runs the server on stdin/stdout until the client says `exit`.
 pub fn run() -> ExitCode {
+    crate::memory::fix_allocator_thresholds();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
