@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use newsmark::checks::cross::Changed;
-use newsmark::checks::{Diagnostic, check_corpus};
+use newsmark::checks::{Diagnostic, FileRef, article_findings_now, check_corpus};
 use newsmark::corpus::Corpus;
 use newsmark::corpus::lines::LineIndex;
 use newsmark::lsp::position::{Encoding, Place, from_proto, to_proto};
@@ -682,6 +682,43 @@ fn article_text() -> impl Strategy<Value = String> {
             t.push('\n');
             t
         })
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// An article's findings worked out from its own groups, before any
+    /// refresh (what the server publishes for an open file first), are the
+    /// findings a whole check gives for it, in any corpus.
+    #[test]
+    fn an_articles_findings_from_its_own_groups_equal_a_whole_check(
+        texts in proptest::collection::vec(article_text(), 4),
+    ) {
+        let root = PathBuf::from("/corpus");
+        let mut files: Vec<(PathBuf, String)> = ["a.news", "b.news", "c.news", "d.news"]
+            .iter()
+            .zip(&texts)
+            .map(|(n, t)| (root.join(n), t.clone()))
+            .collect();
+        files.push((
+            root.join("entities.toml"),
+            "[kcna]\nkind = \"org\"\nname = \"KCNA\"\n[kim]\nkind = \"person\"\nname = \"Kim\"\n".to_string(),
+        ));
+        let corpus = Corpus::from_files(&root, files);
+        let early: Vec<Vec<Diagnostic>> = (0..corpus.articles.len())
+            .map(|i| article_findings_now(&corpus, i))
+            .collect();
+        prop_assert!(!corpus.cross().is_fresh(), "nothing was refreshed before");
+        let whole = check_corpus(&corpus);
+        for (i, found) in early.iter().enumerate() {
+            let want: Vec<Diagnostic> = whole
+                .iter()
+                .filter(|d| d.file == FileRef::Article(i))
+                .cloned()
+                .collect();
+            prop_assert_eq!(found, &want, "article {}", i);
+        }
+    }
 }
 
 proptest! {

@@ -463,6 +463,23 @@ pub fn check_corpus(corpus: &Corpus) -> Vec<Diagnostic> {
 /// of the last [`cross::Cross::refresh`], with severities from the config
 /// and `allow` applied, sorted by position.
 pub fn file_findings(corpus: &Corpus, cross: &cross::Cross, file: FileRef) -> Vec<Diagnostic> {
+    file_findings_with(corpus, file, || cross.findings(file).cloned().collect())
+}
+
+/// [`file_findings`] of an article computed from its own groups
+/// ([`cross::findings_in_article`]), before the kept findings are brought
+/// up to date: the same list, at the cost of one article's groups.
+pub fn article_findings_now(corpus: &Corpus, i: usize) -> Vec<Diagnostic> {
+    file_findings_with(corpus, FileRef::Article(i), || {
+        cross::findings_in_article(corpus, i)
+    })
+}
+
+fn file_findings_with(
+    corpus: &Corpus,
+    file: FileRef,
+    cross_findings: impl FnOnce() -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     if let FileRef::Article(i) = file
         && let Some(a) = corpus.articles.get(i)
@@ -475,7 +492,7 @@ pub fn file_findings(corpus: &Corpus, cross: &cross::Cross, file: FileRef) -> Ve
                 .map(|d| Diagnostic { file, ..d.clone() }),
         );
     }
-    out.extend(cross.findings(file).cloned());
+    out.extend(cross_findings());
     finish(corpus, out)
 }
 

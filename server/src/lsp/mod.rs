@@ -255,6 +255,9 @@ struct State {
     published: HashMap<PathBuf, u64>,
     /// Bumped on every change; a scheduled check runs only if still current.
     generation: u64,
+    /// A check published the open files' findings ahead of the first
+    /// refresh of a corpus; the refresh is to run next.
+    refresh_pending: bool,
     debounce: Duration,
     /// The client can register file watchers dynamically.
     watch: bool,
@@ -393,6 +396,7 @@ impl State {
             open: HashMap::new(),
             published: HashMap::new(),
             generation: 0,
+            refresh_pending: false,
             debounce: Duration::from_millis(200),
             watch: false,
             progress: false,
@@ -553,8 +557,8 @@ impl State {
     /// [`State::diagnose`], and if a rule panics (a bug), forget every cached
     /// finding so that the next check starts from scratch rather than from
     /// a half-updated cache; the panic still fails this check.
-    fn diagnose_or_reset(&mut self) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.diagnose())) {
+    fn diagnose_or_reset(&mut self, open_first: bool) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.diagnose(open_first))) {
             Ok(out) => out,
             Err(panic) => {
                 for corpus in &mut self.corpora {
@@ -569,7 +573,7 @@ impl State {
     /// files whose findings changed (after an edit, only those the edit can
     /// affect are looked at), open files with a new version, and files that
     /// had findings and left every corpus.
-    fn diagnose(&mut self) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+    fn diagnose(&mut self, open_first: bool) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
         let mut out = Vec::new();
         let mut everything = false;
         for corpus in &mut self.corpora {
@@ -583,27 +587,50 @@ impl State {
         }
         for corpus in &self.corpora {
             let mut cross = corpus.cross();
-            let files: Vec<FileRef> = match cross.refresh(corpus) {
-                checks::cross::Changed::All => {
-                    everything = true;
-                    // Open files first: the burst after indexing publishes
-                    // every file with findings (85,000 at 100k articles,
-                    // seconds of messages), and the editor shows these.
-                    let mut files = corpus.files();
-                    files.sort_by_key(|f| {
-                        corpus
-                            .file_path(*f)
-                            .is_none_or(|p| !self.open.contains_key(p))
-                    });
-                    files
-                }
-                checks::cross::Changed::Files(mut files) => {
-                    // Open files are looked at each time: a new version is
-                    // published even when its findings did not change.
-                    files.extend(self.open.keys().filter_map(|p| corpus.file_ref(p)));
-                    files.sort_unstable();
-                    files.dedup();
-                    files
+            // Before the first refresh of a corpus (every group: seconds at
+            // 100,000 articles, under the lock) its open articles get
+            // their findings from their own groups, and the refresh is left
+            // to the next round: the file in front of the user shows its
+            // diagnostics at once.
+            let open_articles: Vec<FileRef> = if open_first && !cross.is_fresh() {
+                let mut v: Vec<FileRef> = self
+                    .open
+                    .keys()
+                    .filter_map(|p| corpus.file_ref(p))
+                    .filter(|f| matches!(f, FileRef::Article(_)))
+                    .collect();
+                v.sort_unstable();
+                v
+            } else {
+                Vec::new()
+            };
+            let early = !open_articles.is_empty();
+            let files: Vec<FileRef> = if early {
+                self.refresh_pending = true;
+                open_articles
+            } else {
+                match cross.refresh(corpus) {
+                    checks::cross::Changed::All => {
+                        everything = true;
+                        // Open files first: the burst after indexing publishes
+                        // every file with findings (85,000 at 100k articles,
+                        // seconds of messages), and the editor shows these.
+                        let mut files = corpus.files();
+                        files.sort_by_key(|f| {
+                            corpus
+                                .file_path(*f)
+                                .is_none_or(|p| !self.open.contains_key(p))
+                        });
+                        files
+                    }
+                    checks::cross::Changed::Files(mut files) => {
+                        // Open files are looked at each time: a new version is
+                        // published even when its findings did not change.
+                        files.extend(self.open.keys().filter_map(|p| corpus.file_ref(p)));
+                        files.sort_unstable();
+                        files.dedup();
+                        files
+                    }
                 }
             };
             // What `published` becomes, applied once every file is looked
@@ -616,7 +643,10 @@ impl State {
                 let Some(path) = corpus.file_path(file) else {
                     continue;
                 };
-                let list = checks::file_findings(corpus, &cross, file);
+                let list = match file {
+                    FileRef::Article(i) if early => checks::article_findings_now(corpus, i),
+                    _ => checks::file_findings(corpus, &cross, file),
+                };
                 let before = self.published.get(path).copied();
                 if list.is_empty() && before.is_none() {
                     continue;
@@ -681,6 +711,33 @@ impl State {
             }
         }
         out
+    }
+}
+
+type Published = Vec<(Uri, Vec<Diagnostic>, Option<i32>)>;
+
+/// Sends what a check found (see [`State::diagnose`]), or logs why the
+/// check failed.
+async fn publish(
+    client: &Client,
+    result: std::result::Result<Option<Published>, tokio::task::JoinError>,
+) {
+    match result {
+        Ok(Some(batches)) => {
+            let many = batches.len() >= BIG_BURST;
+            for (uri, diags, version) in batches {
+                client.publish_diagnostics(uri, diags, version).await;
+            }
+            if many {
+                crate::memory::release_free_memory();
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            client
+                .log_message(MessageType::ERROR, format!("newsmark: a check failed: {e}"))
+                .await
+        }
     }
 }
 
@@ -750,25 +807,17 @@ impl Backend {
             let work = state.clone();
             let result = tokio::task::spawn_blocking(move || {
                 let mut s = lock(&work);
-                (s.generation == generation).then(|| s.diagnose_or_reset())
+                (s.generation == generation).then(|| s.diagnose_or_reset(true))
             })
             .await;
-            match result {
-                Ok(Some(batches)) => {
-                    let many = batches.len() >= BIG_BURST;
-                    for (uri, diags, version) in batches {
-                        client.publish_diagnostics(uri, diags, version).await;
-                    }
-                    if many {
-                        crate::memory::release_free_memory();
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    client
-                        .log_message(MessageType::ERROR, format!("newsmark: a check failed: {e}"))
-                        .await
-                }
+            publish(&client, result).await;
+            // The open files went first (see `State::diagnose`): now the
+            // refresh of every group, whatever came in meanwhile.
+            if std::mem::take(&mut lock(&state).refresh_pending) {
+                let result =
+                    tokio::task::spawn_blocking(move || lock(&state).diagnose_or_reset(false))
+                        .await;
+                publish(&client, result.map(Some)).await;
             }
         });
     }
@@ -1543,7 +1592,7 @@ impl LanguageServer for Backend {
             // Bringing the findings up to date here consumes what the next
             // scheduled check would have published for other files: publish
             // it now instead.
-            batches = s.diagnose_or_reset();
+            batches = s.diagnose_or_reset(false);
             let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
             let corpus = &s.corpora[ci];
             let file = corpus.file_ref(&path).ok_or_else(|| unknown(&uri))?;
@@ -1598,7 +1647,7 @@ mod tests {
         let late = root.join("a3.news");
         s.open
             .insert(late.clone(), Open::new(7, "In the src950s.\n"));
-        let published = s.diagnose();
+        let published = s.diagnose(false);
         let paths: Vec<_> = published
             .iter()
             .filter_map(|(uri, _, _)| super::path_of(uri))
@@ -1607,6 +1656,45 @@ mod tests {
         assert_eq!(paths[0], late);
         assert_eq!(published[0].2, Some(7), "with the open document's version");
         assert!(paths[1..].is_sorted(), "{paths:?}");
+    }
+
+    /// Before the first refresh (every group of the corpus: seconds at
+    /// 100k articles) a check publishes the open files alone, with their
+    /// cross-document findings too, and leaves the refresh to the next
+    /// round, which does not send them again.
+    #[test]
+    fn open_files_are_published_before_the_first_refresh() {
+        let root = std::path::PathBuf::from("/corpus");
+        let text = "In the src950s. [Nobody]{@nobody}\n";
+        let files: Vec<_> = (0..5)
+            .map(|k| (root.join(format!("a{k}.news")), text.to_string()))
+            .collect();
+        let mut s = super::State::new();
+        s.corpora = vec![crate::corpus::Corpus::from_files(&root, files)];
+        let open = root.join("a3.news");
+        s.open.insert(open.clone(), Open::new(7, text));
+        let first = s.diagnose(true);
+        assert_eq!(first.len(), 1, "only the open file");
+        assert_eq!(super::path_of(&first[0].0), Some(open.clone()));
+        assert_eq!(first[0].2, Some(7));
+        let codes: Vec<_> = first[0].1.iter().filter_map(|d| d.code.clone()).collect();
+        assert_eq!(
+            codes,
+            [
+                tower_lsp_server::ls_types::NumberOrString::String("garbled-token".into()),
+                tower_lsp_server::ls_types::NumberOrString::String("unknown-entity".into())
+            ]
+        );
+        assert!(s.refresh_pending);
+        assert!(!s.corpora[0].cross().is_fresh());
+        let rest = s.diagnose(false);
+        let paths: Vec<_> = rest
+            .iter()
+            .filter_map(|(uri, _, _)| super::path_of(uri))
+            .collect();
+        assert_eq!(paths.len(), 4, "{paths:?}");
+        assert!(!paths.contains(&open), "the open file is not sent again");
+        assert!(s.corpora[0].cross().is_fresh());
     }
 
     /// Found by the `lsp_edits` fuzz target in CI: with NUL bytes in the
