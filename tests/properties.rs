@@ -724,6 +724,55 @@ proptest! {
 proptest! {
     #![proptest_config(config(48))]
 
+    /// A first refresh done a group at a time, with article edits between
+    /// the steps (as the server interleaves them), ends with the findings
+    /// a fresh check of the edited corpus gives.
+    #[test]
+    fn a_refresh_in_steps_with_edits_between_equals_a_fresh_check(
+        initial in proptest::collection::vec(article_text(), 4),
+        edits in proptest::collection::vec((0..4usize, article_text(), 0..6usize), 0..5),
+    ) {
+        let root = PathBuf::from("/corpus");
+        let names = ["a.news", "b.news", "c.news", "d.news"];
+        let registry = (
+            root.join("entities.toml"),
+            "[kcna]\nkind = \"org\"\nname = \"KCNA\"\n[kim]\nkind = \"person\"\nname = \"Kim\"\n[unused]\nkind = \"org\"\nname = \"Unused\"\n".to_string(),
+        );
+        let files = |texts: &[String]| -> Vec<(PathBuf, String)> {
+            let mut f: Vec<(PathBuf, String)> = names
+                .iter()
+                .zip(texts)
+                .map(|(n, t)| (root.join(n), t.clone()))
+                .collect();
+            f.push(registry.clone());
+            f
+        };
+        let mut texts = initial.clone();
+        let mut corpus = Corpus::from_files(&root, files(&texts));
+        let step = |corpus: &Corpus| {
+            corpus
+                .cross()
+                .refresh_step(corpus, std::time::Duration::ZERO, 1)
+        };
+        prop_assert_eq!(step(&corpus), None, "one group computed, more to go");
+        for (i, text, steps) in edits {
+            texts[i] = text.clone();
+            corpus.set_text(&root.join(names[i]), text, &[]);
+            for _ in 0..steps {
+                step(&corpus);
+            }
+        }
+        let mut rounds = 0;
+        while step(&corpus).is_none() {
+            rounds += 1;
+            prop_assert!(rounds < 10_000, "the refresh never ends");
+        }
+        prop_assert!(corpus.cross().is_fresh());
+        let stepped = check_corpus(&corpus);
+        let fresh = check_corpus(&Corpus::from_files(&root, files(&texts)));
+        prop_assert_eq!(stepped, fresh);
+    }
+
     /// After any sequence of article edits, the findings kept up to date
     /// group by group equal those of the same corpus checked from scratch,
     /// and every file whose findings changed is among those the refresh

@@ -557,8 +557,8 @@ impl State {
     /// [`State::diagnose`], and if a rule panics (a bug), forget every cached
     /// finding so that the next check starts from scratch rather than from
     /// a half-updated cache; the panic still fails this check.
-    fn diagnose_or_reset(&mut self, open_first: bool) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.diagnose(open_first))) {
+    fn diagnose_or_reset(&mut self, round: Round) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.diagnose(round))) {
             Ok(out) => out,
             Err(panic) => {
                 for corpus in &mut self.corpora {
@@ -573,7 +573,7 @@ impl State {
     /// files whose findings changed (after an edit, only those the edit can
     /// affect are looked at), open files with a new version, and files that
     /// had findings and left every corpus.
-    fn diagnose(&mut self, open_first: bool) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+    fn diagnose(&mut self, round: Round) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
         let mut out = Vec::new();
         let mut everything = false;
         for corpus in &mut self.corpora {
@@ -592,7 +592,7 @@ impl State {
             // their findings from their own groups, and the refresh is left
             // to the next round: the file in front of the user shows its
             // diagnostics at once.
-            let open_articles: Vec<FileRef> = if open_first && !cross.is_fresh() {
+            let open_articles: Vec<FileRef> = if round == Round::OpenFirst && !cross.is_fresh() {
                 let mut v: Vec<FileRef> = self
                     .open
                     .keys()
@@ -609,7 +609,19 @@ impl State {
                 self.refresh_pending = true;
                 open_articles
             } else {
-                match cross.refresh(corpus) {
+                let changed = match round {
+                    Round::Whole => Some(cross.refresh(corpus)),
+                    Round::OpenFirst | Round::Step => {
+                        cross.refresh_step(corpus, STEP_BUDGET, checks::cross::STEP_KEYS)
+                    }
+                };
+                let Some(changed) = changed else {
+                    // The rest in the next round, the lock released in
+                    // between.
+                    self.refresh_pending = true;
+                    continue;
+                };
+                match changed {
                     checks::cross::Changed::All => {
                         everything = true;
                         // Open files first: the burst after indexing publishes
@@ -716,6 +728,25 @@ impl State {
 
 type Published = Vec<(Uri, Vec<Diagnostic>, Option<i32>)>;
 
+/// What a check ([`State::diagnose`]) does about a corpus whose
+/// cross-document findings are not all computed (after indexing, after
+/// its config changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Round {
+    /// Publish its open articles from their own groups and leave the rest
+    /// to the next rounds (a check after an edit or an open).
+    OpenFirst,
+    /// Compute a step of its groups (about [`STEP_BUDGET`]); publish every
+    /// file once the last step is done.
+    Step,
+    /// Compute every group now (a pull request for a file's diagnostics
+    /// answers with all of them).
+    Whole,
+}
+
+/// About how long one round of a first refresh holds the server's lock.
+const STEP_BUDGET: Duration = Duration::from_millis(150);
+
 /// Sends what a check found (see [`State::diagnose`]), or logs why the
 /// check failed.
 async fn publish(
@@ -779,8 +810,11 @@ impl Backend {
             .flat_map(|c| &c.articles)
             .filter(|a| a.held_text().is_some())
             .count();
+        // A first computation of every group is under way (in steps).
+        let refreshing = s.refresh_pending || s.corpora.iter().any(|c| !c.cross().is_fresh());
         Ok(serde_json::json!({
             "articles": articles,
+            "refreshing": refreshing,
             "cache_hits": cache_hits,
             "texts_held": texts_held,
             "cross_groups_computed": groups,
@@ -807,15 +841,21 @@ impl Backend {
             let work = state.clone();
             let result = tokio::task::spawn_blocking(move || {
                 let mut s = lock(&work);
-                (s.generation == generation).then(|| s.diagnose_or_reset(true))
+                (s.generation == generation).then(|| s.diagnose_or_reset(Round::OpenFirst))
             })
             .await;
             publish(&client, result).await;
-            // The open files went first (see `State::diagnose`): now the
-            // refresh of every group, whatever came in meanwhile.
-            if std::mem::take(&mut lock(&state).refresh_pending) {
+            // The open files went first, or a first refresh is under way
+            // (see `State::diagnose`): go on with it, a step per round,
+            // whatever came in meanwhile; requests get the lock between
+            // rounds.
+            while std::mem::take(&mut lock(&state).refresh_pending) {
+                // A moment for the requests waiting on the lock: the lock
+                // is not fair, and the next step would take it first.
+                tokio::time::sleep(Duration::from_millis(2)).await;
+                let work = state.clone();
                 let result =
-                    tokio::task::spawn_blocking(move || lock(&state).diagnose_or_reset(false))
+                    tokio::task::spawn_blocking(move || lock(&work).diagnose_or_reset(Round::Step))
                         .await;
                 publish(&client, result.map(Some)).await;
             }
@@ -1592,7 +1632,7 @@ impl LanguageServer for Backend {
             // Bringing the findings up to date here consumes what the next
             // scheduled check would have published for other files: publish
             // it now instead.
-            batches = s.diagnose_or_reset(false);
+            batches = s.diagnose_or_reset(Round::Whole);
             let ci = s.corpus_of(&path).ok_or_else(|| unknown(&uri))?;
             let corpus = &s.corpora[ci];
             let file = corpus.file_ref(&path).ok_or_else(|| unknown(&uri))?;
@@ -1647,7 +1687,7 @@ mod tests {
         let late = root.join("a3.news");
         s.open
             .insert(late.clone(), Open::new(7, "In the src950s.\n"));
-        let published = s.diagnose(false);
+        let published = s.diagnose(super::Round::Whole);
         let paths: Vec<_> = published
             .iter()
             .filter_map(|(uri, _, _)| super::path_of(uri))
@@ -1673,7 +1713,7 @@ mod tests {
         s.corpora = vec![crate::corpus::Corpus::from_files(&root, files)];
         let open = root.join("a3.news");
         s.open.insert(open.clone(), Open::new(7, text));
-        let first = s.diagnose(true);
+        let first = s.diagnose(super::Round::OpenFirst);
         assert_eq!(first.len(), 1, "only the open file");
         assert_eq!(super::path_of(&first[0].0), Some(open.clone()));
         assert_eq!(first[0].2, Some(7));
@@ -1687,7 +1727,7 @@ mod tests {
         );
         assert!(s.refresh_pending);
         assert!(!s.corpora[0].cross().is_fresh());
-        let rest = s.diagnose(false);
+        let rest = s.diagnose(super::Round::Step);
         let paths: Vec<_> = rest
             .iter()
             .filter_map(|(uri, _, _)| super::path_of(uri))
