@@ -258,6 +258,10 @@ struct State {
     /// A check published the open files' findings ahead of the first
     /// refresh of a corpus; the refresh is to run next.
     refresh_pending: bool,
+    /// How long a step of a first refresh runs and how many groups it
+    /// computes between looks at the time: [`STEP_BUDGET`] and
+    /// [`checks::cross::STEP_KEYS`] (tests take smaller steps).
+    step: (Duration, usize),
     debounce: Duration,
     /// The client can register file watchers dynamically.
     watch: bool,
@@ -397,6 +401,7 @@ impl State {
             published: HashMap::new(),
             generation: 0,
             refresh_pending: false,
+            step: (STEP_BUDGET, checks::cross::STEP_KEYS),
             debounce: Duration::from_millis(200),
             watch: false,
             progress: false,
@@ -612,7 +617,7 @@ impl State {
                 let changed = match round {
                     Round::Whole => Some(cross.refresh(corpus)),
                     Round::OpenFirst | Round::Step => {
-                        cross.refresh_step(corpus, STEP_BUDGET, checks::cross::STEP_KEYS)
+                        cross.refresh_step(corpus, self.step.0, self.step.1)
                     }
                 };
                 let Some(changed) = changed else {
@@ -1735,6 +1740,51 @@ mod tests {
         assert_eq!(paths.len(), 4, "{paths:?}");
         assert!(!paths.contains(&open), "the open file is not sent again");
         assert!(s.corpora[0].cross().is_fresh());
+    }
+
+    /// A first refresh in steps: each round computes a step and publishes
+    /// nothing until the last, which publishes every file; an edit made
+    /// between steps is in what that last round publishes.
+    #[test]
+    fn a_first_refresh_in_steps_publishes_every_file_at_its_end() {
+        let root = std::path::PathBuf::from("/corpus");
+        let files: Vec<_> = (0..6)
+            .map(|k| {
+                (
+                    root.join(format!("a{k}.news")),
+                    format!("[Nobody]{{@nobody{k}}}\n"),
+                )
+            })
+            .collect();
+        let mut s = super::State::new();
+        s.step = (std::time::Duration::ZERO, 1);
+        s.corpora = vec![crate::corpus::Corpus::from_files(&root, files)];
+        assert!(s.diagnose(super::Round::Step).is_empty());
+        assert!(s.refresh_pending, "more steps to go");
+        // An edit between steps: a4 now names a known nobody.
+        s.corpora[0].set_text(&root.join("a4.news"), "Plain words.\n".into(), &[]);
+        let mut rounds = 1;
+        let last = loop {
+            s.refresh_pending = false;
+            let out = s.diagnose(super::Round::Step);
+            rounds += 1;
+            if !s.refresh_pending {
+                break out;
+            }
+            assert!(out.is_empty(), "nothing published before the last step");
+            assert!(rounds < 1000);
+        };
+        assert!(rounds > 5, "took {rounds} rounds");
+        let mut paths: Vec<_> = last
+            .iter()
+            .filter_map(|(uri, _, _)| super::path_of(uri))
+            .collect();
+        paths.sort();
+        let want: Vec<_> = [0, 1, 2, 3, 5]
+            .iter()
+            .map(|k| root.join(format!("a{k}.news")))
+            .collect();
+        assert_eq!(paths, want, "every file with findings, not the edited one");
     }
 
     /// Found by the `lsp_edits` fuzz target in CI: with NUL bytes in the
