@@ -669,6 +669,25 @@ const FRONT_MATTERS: &[&str] = &[
     "+++\npublished = 2022-09-25\nallow = [\"unknown-entity\", \"number-conflict\"]\n+++\n",
 ];
 
+/// The four articles of the cross-document properties.
+const NAMES: [&str; 4] = ["a.news", "b.news", "c.news", "d.news"];
+
+/// `/corpus/a.news` to `d.news` with `texts`, and a registry of the two
+/// entities the pieces name and one nobody names.
+fn corpus_files(texts: &[String]) -> Vec<(PathBuf, String)> {
+    let root = PathBuf::from("/corpus");
+    let mut files: Vec<(PathBuf, String)> = NAMES
+        .iter()
+        .zip(texts)
+        .map(|(n, t)| (root.join(n), t.clone()))
+        .collect();
+    files.push((
+        root.join("entities.toml"),
+        "[kcna]\nkind = \"org\"\nname = \"KCNA\"\n[kim]\nkind = \"person\"\nname = \"Kim\"\n[unused]\nkind = \"org\"\nname = \"Unused\"\n".to_string(),
+    ));
+    files
+}
+
 fn article_text() -> impl Strategy<Value = String> {
     (
         0..FRONT_MATTERS.len(),
@@ -695,16 +714,7 @@ proptest! {
         texts in proptest::collection::vec(article_text(), 4),
     ) {
         let root = PathBuf::from("/corpus");
-        let mut files: Vec<(PathBuf, String)> = ["a.news", "b.news", "c.news", "d.news"]
-            .iter()
-            .zip(&texts)
-            .map(|(n, t)| (root.join(n), t.clone()))
-            .collect();
-        files.push((
-            root.join("entities.toml"),
-            "[kcna]\nkind = \"org\"\nname = \"KCNA\"\n[kim]\nkind = \"person\"\nname = \"Kim\"\n".to_string(),
-        ));
-        let corpus = Corpus::from_files(&root, files);
+        let corpus = Corpus::from_files(&root, corpus_files(&texts));
         let early: Vec<Vec<Diagnostic>> = (0..corpus.articles.len())
             .map(|i| article_findings_now(&corpus, i))
             .collect();
@@ -733,22 +743,8 @@ proptest! {
         edits in proptest::collection::vec((0..4usize, article_text(), 0..6usize), 0..5),
     ) {
         let root = PathBuf::from("/corpus");
-        let names = ["a.news", "b.news", "c.news", "d.news"];
-        let registry = (
-            root.join("entities.toml"),
-            "[kcna]\nkind = \"org\"\nname = \"KCNA\"\n[kim]\nkind = \"person\"\nname = \"Kim\"\n[unused]\nkind = \"org\"\nname = \"Unused\"\n".to_string(),
-        );
-        let files = |texts: &[String]| -> Vec<(PathBuf, String)> {
-            let mut f: Vec<(PathBuf, String)> = names
-                .iter()
-                .zip(texts)
-                .map(|(n, t)| (root.join(n), t.clone()))
-                .collect();
-            f.push(registry.clone());
-            f
-        };
         let mut texts = initial.clone();
-        let mut corpus = Corpus::from_files(&root, files(&texts));
+        let mut corpus = Corpus::from_files(&root, corpus_files(&texts));
         let step = |corpus: &Corpus| {
             corpus
                 .cross()
@@ -757,7 +753,7 @@ proptest! {
         prop_assert_eq!(step(&corpus), None, "one group computed, more to go");
         for (i, text, steps) in edits {
             texts[i] = text.clone();
-            corpus.set_text(&root.join(names[i]), text, &[]);
+            corpus.set_text(&root.join(NAMES[i]), text, &[]);
             for _ in 0..steps {
                 step(&corpus);
             }
@@ -769,7 +765,7 @@ proptest! {
         }
         prop_assert!(corpus.cross().is_fresh());
         let stepped = check_corpus(&corpus);
-        let fresh = check_corpus(&Corpus::from_files(&root, files(&texts)));
+        let fresh = check_corpus(&Corpus::from_files(&root, corpus_files(&texts)));
         prop_assert_eq!(stepped, fresh);
     }
 
@@ -783,26 +779,12 @@ proptest! {
         edits in proptest::collection::vec((0..4usize, article_text()), 1..8),
     ) {
         let root = PathBuf::from("/corpus");
-        let names = ["a.news", "b.news", "c.news", "d.news"];
-        let registry = (
-            root.join("entities.toml"),
-            "[kcna]\nkind = \"org\"\nname = \"KCNA\"\n[kim]\nkind = \"person\"\nname = \"Kim\"\n[unused]\nkind = \"org\"\nname = \"Unused\"\n".to_string(),
-        );
-        let files = |texts: &[String]| -> Vec<(PathBuf, String)> {
-            let mut f: Vec<(PathBuf, String)> = names
-                .iter()
-                .zip(texts)
-                .map(|(n, t)| (root.join(n), t.clone()))
-                .collect();
-            f.push(registry.clone());
-            f
-        };
         let mut texts = initial.clone();
-        let mut corpus = Corpus::from_files(&root, files(&texts));
+        let mut corpus = Corpus::from_files(&root, corpus_files(&texts));
         let mut before = check_corpus(&corpus);
         for (i, text) in edits {
             texts[i] = text.clone();
-            corpus.set_text(&root.join(names[i]), text, &[]);
+            corpus.set_text(&root.join(NAMES[i]), text, &[]);
             // As in the server: only the edited (open) file keeps its
             // parsed document.
             for (j, a) in corpus.articles.iter_mut().enumerate() {
@@ -812,7 +794,7 @@ proptest! {
             }
             let changed = corpus.cross().refresh(&corpus);
             let incremental = check_corpus(&corpus);
-            let fresh = check_corpus(&Corpus::from_files(&root, files(&texts)));
+            let fresh = check_corpus(&Corpus::from_files(&root, corpus_files(&texts)));
             prop_assert_eq!(&incremental, &fresh);
             if let Changed::Files(reported) = changed {
                 let of = |list: &[Diagnostic], f| -> Vec<Diagnostic> {

@@ -1674,21 +1674,25 @@ impl LanguageServer for Backend {
 mod tests {
     use super::Open;
 
+    /// A server state holding one corpus at `/corpus` of `a0.news`,
+    /// `a1.news`, … with these texts.
+    fn state_with(texts: Vec<String>) -> (std::path::PathBuf, super::State) {
+        let root = std::path::PathBuf::from("/corpus");
+        let files = texts
+            .into_iter()
+            .enumerate()
+            .map(|(k, t)| (root.join(format!("a{k}.news")), t))
+            .collect();
+        let mut s = super::State::new();
+        s.corpora = vec![crate::corpus::Corpus::from_files(&root, files)];
+        (root, s)
+    }
+
     /// After indexing, every file with findings is published (tens of
     /// thousands on a large corpus): the open ones go first.
     #[test]
     fn the_first_publish_after_indexing_starts_with_the_open_files() {
-        let root = std::path::PathBuf::from("/corpus");
-        let files: Vec<_> = (0..5)
-            .map(|k| {
-                (
-                    root.join(format!("a{k}.news")),
-                    "In the src950s.\n".to_string(),
-                )
-            })
-            .collect();
-        let mut s = super::State::new();
-        s.corpora = vec![crate::corpus::Corpus::from_files(&root, files)];
+        let (root, mut s) = state_with(vec!["In the src950s.\n".to_string(); 5]);
         let late = root.join("a3.news");
         s.open
             .insert(late.clone(), Open::new(7, "In the src950s.\n"));
@@ -1709,13 +1713,8 @@ mod tests {
     /// round, which does not send them again.
     #[test]
     fn open_files_are_published_before_the_first_refresh() {
-        let root = std::path::PathBuf::from("/corpus");
         let text = "In the src950s. [Nobody]{@nobody}\n";
-        let files: Vec<_> = (0..5)
-            .map(|k| (root.join(format!("a{k}.news")), text.to_string()))
-            .collect();
-        let mut s = super::State::new();
-        s.corpora = vec![crate::corpus::Corpus::from_files(&root, files)];
+        let (root, mut s) = state_with(vec![text.to_string(); 5]);
         let open = root.join("a3.news");
         s.open.insert(open.clone(), Open::new(7, text));
         let first = s.diagnose(super::Round::OpenFirst);
@@ -1747,18 +1746,12 @@ mod tests {
     /// between steps is in what that last round publishes.
     #[test]
     fn a_first_refresh_in_steps_publishes_every_file_at_its_end() {
-        let root = std::path::PathBuf::from("/corpus");
-        let files: Vec<_> = (0..6)
-            .map(|k| {
-                (
-                    root.join(format!("a{k}.news")),
-                    format!("[Nobody]{{@nobody{k}}}\n"),
-                )
-            })
-            .collect();
-        let mut s = super::State::new();
+        let (root, mut s) = state_with(
+            (0..6)
+                .map(|k| format!("[Nobody]{{@nobody{k}}}\n"))
+                .collect(),
+        );
         s.step = (std::time::Duration::ZERO, 1);
-        s.corpora = vec![crate::corpus::Corpus::from_files(&root, files)];
         assert!(s.diagnose(super::Round::Step).is_empty());
         assert!(s.refresh_pending, "more steps to go");
         // An edit between steps: a4 now names a known nobody.
