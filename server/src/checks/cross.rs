@@ -353,28 +353,17 @@ impl Cross {
     /// Brings the findings up to date with `corpus`.
     pub fn refresh(&mut self, corpus: &Corpus) -> Changed {
         if !self.fresh {
+            // Every group, from the start, in one step.
             self.pending = None;
-            let results = self.compute_all(corpus, all_keys(corpus));
-            self.by_key.clear();
-            self.by_file.clear();
-            for (k, found) in results {
-                self.insert(k, found);
-            }
-            self.dirty.clear();
-            self.touched.clear();
-            self.fresh = true;
-            return Changed::All;
+            return self
+                .refresh_step(corpus, std::time::Duration::MAX, usize::MAX)
+                .unwrap_or(Changed::All);
         }
         let mut files: HashSet<FileRef> = std::mem::take(&mut self.touched);
         let dirty: Vec<Key> = self.dirty.drain().collect();
         test_panic_once();
         for (k, found) in self.compute_all(corpus, dirty) {
-            let old = self.by_key.remove(&k).unwrap_or_default();
-            for d in &old {
-                if let Some(keys) = self.by_file.get_mut(&d.file) {
-                    keys.remove(&k);
-                }
-            }
+            let old = self.forget(&k);
             files.extend(changed_files(&old, &found));
             self.insert(k, found);
         }
@@ -439,14 +428,15 @@ impl Cross {
         Some(Changed::All)
     }
 
-    /// Drops the kept findings of group `k`.
-    fn forget(&mut self, k: &Key) {
+    /// Drops the kept findings of group `k`, returning them.
+    fn forget(&mut self, k: &Key) -> Vec<Diagnostic> {
         let old = self.by_key.remove(k).unwrap_or_default();
         for d in &old {
             if let Some(keys) = self.by_file.get_mut(&d.file) {
                 keys.remove(k);
             }
         }
+        old
     }
 
     /// Computes `keys` in parallel, counting them.

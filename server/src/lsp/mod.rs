@@ -255,8 +255,9 @@ struct State {
     published: HashMap<PathBuf, u64>,
     /// Bumped on every change; a scheduled check runs only if still current.
     generation: u64,
-    /// A check published the open files' findings ahead of the first
-    /// refresh of a corpus; the refresh is to run next.
+    /// A first refresh of a corpus is not done: a check published the
+    /// open files ahead of it, or computed a step of it. The next round
+    /// goes on with it.
     refresh_pending: bool,
     /// How long a step of a first refresh runs and how many groups it
     /// computes between looks at the time: [`STEP_BUDGET`] and
@@ -562,7 +563,7 @@ impl State {
     /// [`State::diagnose`], and if a rule panics (a bug), forget every cached
     /// finding so that the next check starts from scratch rather than from
     /// a half-updated cache; the panic still fails this check.
-    fn diagnose_or_reset(&mut self, round: Round) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+    fn diagnose_or_reset(&mut self, round: Round) -> Published {
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.diagnose(round))) {
             Ok(out) => out,
             Err(panic) => {
@@ -578,7 +579,7 @@ impl State {
     /// files whose findings changed (after an edit, only those the edit can
     /// affect are looked at), open files with a new version, and files that
     /// had findings and left every corpus.
-    fn diagnose(&mut self, round: Round) -> Vec<(Uri, Vec<Diagnostic>, Option<i32>)> {
+    fn diagnose(&mut self, round: Round) -> Published {
         let mut out = Vec::new();
         let mut everything = false;
         for corpus in &mut self.corpora {
@@ -731,6 +732,8 @@ impl State {
     }
 }
 
+/// What a check publishes: each file's diagnostics, with the version of
+/// the open document they are for.
 type Published = Vec<(Uri, Vec<Diagnostic>, Option<i32>)>;
 
 /// What a check ([`State::diagnose`]) does about a corpus whose
