@@ -24,7 +24,9 @@ use crate::corpus::summary::Name;
 use crate::corpus::{Corpus, Summary};
 
 /// A group of cross-document findings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Key {
     /// Uses of an entity id (`unknown-entity`) and its registry entry
     /// (`unused-entity`).

@@ -201,7 +201,7 @@ pub fn collect(
         if use_cache
             && (corpus.cache_hits != corpus.articles.len()
                 || corpus.cache_entries != corpus.cache_hits)
-            && let Err(e) = crate::corpus::cache::save(&t.root, &corpus.articles)
+            && let Err(e) = crate::corpus::cache::save(&corpus)
         {
             eprintln!(
                 "warning: cannot write the cache for {} ({e}); \

@@ -12,7 +12,11 @@
 //! it reads the text it is given.)
 
 /// Line starts and non-ASCII characters of one text (byte offsets).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Stored in the on-disk cache beside each article's summary, so that a
+/// file the cache vouches for is placed without reading it (see
+/// `corpus::cache`); one read back is used only if [`LineIndex::well_formed`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LineIndex {
     len: u32,
     /// The byte offset where each line starts; the first is 0. A line ends
@@ -81,6 +85,19 @@ impl LineIndex {
         (line, bytes, bytes - fewer)
     }
 
+    /// Whether this could be the index of a text: lines start at 0 and
+    /// ascend, characters ascend, all within the text (what
+    /// [`LineIndex::line_col`] relies on). A damaged cache entry can be
+    /// decoded into anything.
+    pub fn well_formed(&self) -> bool {
+        self.starts.first() == Some(&0)
+            && self.starts.is_sorted_by(|a, b| a < b)
+            && self.starts.last().is_some_and(|&s| s <= self.len)
+            && self.wide.is_sorted_by(|a, b| a.0 < b.0)
+            && self.wide.last().is_none_or(|&(at, _)| at < self.len)
+            && self.wide.iter().all(|&(_, w)| (2..=4).contains(&w))
+    }
+
     /// Heap bytes held (for the memory benchmark).
     pub fn heap_size(&self) -> usize {
         self.starts.len() * std::mem::size_of::<u32>()
@@ -124,5 +141,47 @@ mod tests {
         assert_eq!(index.line_col(usize::MAX), (4, 0, 0));
         // `said` after two Hangul syllables (three bytes, one unit each).
         assert_eq!(index.line_col(text.find("said").expect("said")), (0, 7, 3));
+        assert!(index.well_formed());
+    }
+
+    /// An index read back from a damaged cache is refused, not used to
+    /// place positions (where it could underflow or point past the text).
+    #[test]
+    fn only_an_index_a_text_could_have_is_well_formed() {
+        let good = LineIndex::new("a\nbé\nc").expect("small");
+        assert!(good.well_formed());
+        let bad = [
+            LineIndex {
+                starts: Box::new([]),
+                ..good.clone()
+            },
+            LineIndex {
+                starts: Box::new([1, 2]),
+                ..good.clone()
+            },
+            LineIndex {
+                starts: Box::new([0, 4, 2]),
+                ..good.clone()
+            },
+            LineIndex {
+                starts: Box::new([0, 99]),
+                ..good.clone()
+            },
+            LineIndex {
+                wide: Box::new([(3, 2), (1, 2)]),
+                ..good.clone()
+            },
+            LineIndex {
+                wide: Box::new([(3, 9)]),
+                ..good.clone()
+            },
+            LineIndex {
+                wide: Box::new([(50, 2)]),
+                ..good.clone()
+            },
+        ];
+        for b in bad {
+            assert!(!b.well_formed(), "{b:?}");
+        }
     }
 }

@@ -812,6 +812,8 @@ impl Backend {
         let found: u64 = s.corpora.iter().map(|c| c.cross().found).sum();
         let reported: u64 = s.corpora.iter().map(|c| c.cross().reported).sum();
         let cache_hits: usize = s.corpora.iter().map(|c| c.cache_hits).sum();
+        let cache_unread: usize = s.corpora.iter().map(|c| c.cache_unread).sum();
+        let index_cached = s.corpora.iter().filter(|c| c.index_cached).count();
         let texts_held = s
             .corpora
             .iter()
@@ -824,6 +826,8 @@ impl Backend {
             "articles": articles,
             "refreshing": refreshing,
             "cache_hits": cache_hits,
+            "cache_unread": cache_unread,
+            "indexes_cached": index_cached,
             "texts_held": texts_held,
             "cross_groups_computed": groups,
             "cross_findings_computed": found,
