@@ -142,9 +142,74 @@ fn report(name: &str, xs: &mut [f64]) {
     );
 }
 
+fn spread(xs: &[f64]) -> (f64, f64) {
+    let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi)
+}
+
+/// Starts `newsmark lsp` on `corpus` with the cache directory `cache`,
+/// initializes it like an editor and waits for the end of indexing: the
+/// server, its client, its pid and how long that took.
+fn start(
+    bin: &Path,
+    cache: &Path,
+    corpus: &Path,
+) -> Option<(std::process::Child, Client, u32, Duration)> {
+    let Ok(mut child) = Command::new(bin)
+        .env("NEWSMARK_CACHE_DIR", cache)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        eprintln!("cannot start {} lsp", bin.display());
+        return None;
+    };
+    let pid = child.id();
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return None;
+    };
+    let mut c = Client {
+        stdin,
+        rx: reader(stdout),
+        next_id: 0,
+        published: 0,
+    };
+
+    let start = Instant::now();
+    c.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(corpus),
+            "workspaceFolders": [{"uri": uri(corpus), "name": "corpus"}],
+            "capabilities": {
+                "window": {"workDoneProgress": true},
+                "general": {"positionEncodings": ["utf-16"]},
+                // As VS Code and Neovim 0.10 do: costly edits come later.
+                "textDocument": {"codeAction": {"dataSupport": true, "resolveSupport": {"properties": ["edit"]}}},
+            },
+            "initializationOptions": {"debounceMs": 0},
+        }),
+    );
+    c.notify("initialized", json!({}));
+    let indexed = c.wait(Duration::from_secs(600), |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let index_time = start.elapsed();
+    if indexed.is_none() {
+        eprintln!("indexing did not finish");
+    }
+    Some((child, c, pid, index_time))
+}
+
 /// `warm`: start from the cache `newsmark check` writes (it is run once
 /// first); else from an empty cache directory (a cold start).
-pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool) -> ExitCode {
+/// `starts`: how many times to time the start alone first (each server
+/// stopped once indexed), for a median.
+pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize) -> ExitCode {
     let corpus = std::path::absolute(corpus).unwrap_or_else(|_| corpus.to_path_buf());
     let mut article: Option<PathBuf> = None;
     if let Ok(rd) = std::fs::read_dir(&corpus) {
@@ -174,52 +239,31 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let Ok(mut child) = Command::new(bin)
-        .env("NEWSMARK_CACHE_DIR", &cache)
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        eprintln!("cannot start {} lsp", bin.display());
-        return ExitCode::from(2);
-    };
-    let pid = child.id();
-    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-        return ExitCode::from(2);
-    };
-    let mut c = Client {
-        stdin,
-        rx: reader(stdout),
-        next_id: 0,
-        published: 0,
-    };
-
-    let start = Instant::now();
-    c.request(
-        "initialize",
-        json!({
-            "processId": null,
-            "rootUri": uri(&corpus),
-            "workspaceFolders": [{"uri": uri(&corpus), "name": "corpus"}],
-            "capabilities": {
-                "window": {"workDoneProgress": true},
-                "general": {"positionEncodings": ["utf-16"]},
-                // As VS Code and Neovim 0.10 do: costly edits come later.
-                "textDocument": {"codeAction": {"dataSupport": true, "resolveSupport": {"properties": ["edit"]}}},
-            },
-            "initializationOptions": {"debounceMs": 0},
-        }),
-    );
-    c.notify("initialized", json!({}));
-    let indexed = c.wait(Duration::from_secs(600), |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    });
-    let index_time = start.elapsed();
-    if indexed.is_none() {
-        eprintln!("indexing did not finish");
+    // Extra starts, each stopped once indexed: the spread of the start.
+    if starts > 1 {
+        let mut times = Vec::new();
+        let mut rss = Vec::new();
+        for _ in 0..starts {
+            let Some((mut child, c, pid, took)) = start(bin, &cache, &corpus) else {
+                return ExitCode::from(2);
+            };
+            times.push(took.as_secs_f64());
+            rss.push(rss_kb(pid) as f64 / 1024.0);
+            drop(c);
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let (lo, hi) = spread(&times);
+        let (rlo, rhi) = spread(&rss);
+        println!(
+            "initialize → indexing done over {starts} starts: median {:.3} s ({lo:.3}–{hi:.3}); resident memory after indexing median {:.1} MB ({rlo:.1}–{rhi:.1})",
+            crate::percentile(&mut times, 0.5),
+            crate::percentile(&mut rss, 0.5),
+        );
     }
+    let Some((mut child, mut c, pid, index_time)) = start(bin, &cache, &corpus) else {
+        return ExitCode::from(2);
+    };
     println!(
         "initialize → indexing done: {:.3} s ({} start)",
         index_time.as_secs_f64(),

@@ -4,7 +4,8 @@
 //! newsmark-bench gen --articles N [--seed S] OUT        write a generated corpus
 //! newsmark-bench import OUT                             import ../shared/corpora into OUT
 //! newsmark-bench check CORPUS [--runs 5]                check throughput vs the parse-only floor
-//! newsmark-bench lsp CORPUS [--requests 200]            language server latencies over stdio
+//! newsmark-bench lsp CORPUS [--requests 200] [--warm] [--starts N]
+//!                                                       language server latencies over stdio
 //! newsmark-bench mem CORPUS                             live heap by part of a loaded corpus
 //! ```
 //!
@@ -298,6 +299,9 @@ fn main() -> ExitCode {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(200),
             rest.iter().any(|a| a == "--warm"),
+            arg(rest, "--starts")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1),
         ),
         other => {
             eprintln!("unknown command {other}");

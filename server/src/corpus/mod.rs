@@ -957,7 +957,8 @@ impl Corpus {
             }
         }
 
-        // The cache's entries are decoded while the folder is walked.
+        // The cache is read and its entries decoded while the folder is
+        // walked.
         let mut cache = cache.unwrap_or_default();
         let (walked, mut entries) = rayon::join(
             || walk(root, &corpus.config),
@@ -981,62 +982,80 @@ impl Corpus {
             let configured = has_extension(&abs, &corpus.config.extensions);
             paths.push((abs, !configured));
         }
-        // Path order (the walk's already, directory by directory; a file
-        // named on the command line goes where it sorts). Stable, so a
-        // walked path is kept over the same path given again.
-        if !paths.is_sorted_by(|a, b| a.0 <= b.0) {
+        // Path order (the walk's already, each path once; a file named on
+        // the command line goes where it sorts). Stable, so a walked path
+        // is kept over the same path given again.
+        if !extra.is_empty() {
             paths.sort_by(|a, b| a.0.cmp(&b.0));
+            paths.dedup_by(|b, a| a.0 == b.0);
         }
-        paths.dedup_by(|b, a| a.0 == b.0);
-        let work: Vec<(PathBuf, bool, Option<cache::Cached>)> = paths
-            .into_iter()
-            .map(|(path, plain)| {
-                let cached = entries.take(&path);
-                (path, plain, cached)
-            })
-            .collect();
-        drop(entries);
         let hits = std::sync::atomic::AtomicUsize::new(0);
         let unread = std::sync::atomic::AtomicUsize::new(0);
-        let results: Vec<Result<Article, LoadError>> = work
-            .into_par_iter()
-            .map(|(path, plain, cached)| {
-                on_file();
-                // What keeps no text need not read one the cache vouches
-                // for by the file's stamp.
-                let vouched = keep == Keep::Summaries
-                    && cached.as_ref().is_some_and(|c| c.vouches_for(&path, plain));
-                if vouched && let Some(c) = cached {
-                    hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    unread.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return Ok(c.unread(path, plain));
-                }
-                read_text(&path).map(|text| {
-                    // The hash is checked here, where the text is at hand.
-                    // (A load with documents took no entries: see above.)
-                    let (path, text) = match cached {
-                        Some(c) => match c.article(path, text, plain) {
-                            Ok(mut a) => {
-                                hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                if keep == Keep::Summaries {
-                                    a.release();
-                                }
-                                return a;
+        let load_one = |(path, plain, cached): (PathBuf, bool, Option<cache::Cached>)| {
+            on_file();
+            // What keeps no text need not read one the cache vouches
+            // for by the file's stamp.
+            let vouched = keep == Keep::Summaries
+                && cached.as_ref().is_some_and(|c| c.vouches_for(&path, plain));
+            if vouched && let Some(c) = cached {
+                hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                unread.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(c.unread(path, plain));
+            }
+            read_text(&path).map(|text| {
+                // The hash is checked here, where the text is at hand.
+                // (A load with documents took no entries: see above.)
+                let (path, text) = match cached {
+                    Some(c) => match c.article(path, text, plain) {
+                        Ok(mut a) => {
+                            hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if keep == Keep::Summaries {
+                                a.release();
                             }
-                            Err(stale) => stale,
-                        },
-                        None => (path, text),
-                    };
-                    let mut a = article(path, text, plain);
-                    match keep {
-                        Keep::Documents => {}
-                        Keep::Texts => a.compact(),
-                        Keep::Summaries => a.release(),
-                    }
-                    a
-                })
+                            return a;
+                        }
+                        Err(stale) => stale,
+                    },
+                    None => (path, text),
+                };
+                let mut a = article(path, text, plain);
+                match keep {
+                    Keep::Documents => {}
+                    Keep::Texts => a.compact(),
+                    Keep::Summaries => a.release(),
+                }
+                a
             })
-            .collect();
+        };
+        let results: Vec<Result<Article, LoadError>> = match entries.aligned(&paths) {
+            Some(chunks) => {
+                let mut rest = paths.into_iter();
+                let pieces: Vec<_> = chunks
+                    .into_iter()
+                    .map(|c| (rest.by_ref().take(c.len()).collect::<Vec<_>>(), c))
+                    .collect();
+                pieces
+                    .into_par_iter()
+                    .flat_map_iter(|(ps, es)| {
+                        ps.into_iter()
+                            .zip(es)
+                            .map(|((path, plain), e)| load_one((path, plain, Some(e.cached()))))
+                    })
+                    .collect()
+            }
+            None => {
+                let mut entries = entries.sorted();
+                let work: Vec<(PathBuf, bool, Option<cache::Cached>)> = paths
+                    .into_iter()
+                    .map(|(path, plain)| {
+                        let cached = entries.take(&path);
+                        (path, plain, cached)
+                    })
+                    .collect();
+                drop(entries);
+                work.into_par_iter().map(load_one).collect()
+            }
+        };
         corpus.cache_hits = hits.into_inner();
         corpus.cache_unread = unread.into_inner();
         corpus.articles.reserve_exact(results.len());
