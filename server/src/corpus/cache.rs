@@ -24,7 +24,7 @@
 //! server takes such an entry without reading the file when the stamp is
 //! unchanged, as git's index does: any write, rename into place, `touch` or
 //! checkout changes a file's change time (`ctime`), which no user-level
-//! call can set back. A file written within [`SETTLE`] before its read gets
+//! call can set back. A file written within `SETTLE` before its read gets
 //! no stamp (its change time might not move on a second write within the
 //! clock's granularity: git's "racily clean" entries), and is hashed.
 //! `newsmark check` always hashes: it holds every text anyway.
@@ -37,11 +37,12 @@
 //! and every entry matched ([`Cache::index`]), and only after each number
 //! in it is checked to point inside the corpus.
 //!
-//! The entries are stored in chunks, in the corpus's path order: opening
-//! the file only reads it and checks its header; the chunks are decoded on
-//! every core while the corpus folder is walked ([`Cache::decode`]), and
-//! entries are matched to the walked paths in one ordered pass, not looked
-//! up by path.
+//! The entries are stored in chunks, in the corpus's path order: the file
+//! is read, its header checked and its chunks decoded on every core while
+//! the corpus folder is walked ([`Cache::decode`]); entries for exactly the
+//! walked paths are taken beside them (`Entries::aligned`), others are
+//! matched to the walked paths in one ordered pass, never looked up by
+//! path.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -123,7 +124,7 @@ pub(super) struct Entry {
 /// What the file system says of a file: where it is (device and inode),
 /// its size, and when its content (`mtime`) and its inode (`ctime`) last
 /// changed, to the nanosecond. Equal stamps mean the file was not written
-/// in between (see the module's documentation for the caveat [`SETTLE`]
+/// in between (see the module's documentation for the caveat `SETTLE`
 /// covers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
