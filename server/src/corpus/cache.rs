@@ -946,15 +946,22 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_file_unwritten_since_its_entry_is_taken_by_its_stamp_without_reading_it() {
+    /// [`corpus`], loaded once its files are older than the clock's
+    /// granularity, and its cache written with every file stamped (settled
+    /// at once rather than after `SETTLE`): the corpus, the cache
+    /// directory and the cold load.
+    fn stamped() -> (tempfile::TempDir, tempfile::TempDir, Corpus) {
         let c = corpus();
-        // Written before the load by more than the clock's granularity
-        // (the test settles files at once, not after `SETTLE`).
         std::thread::sleep(std::time::Duration::from_millis(50));
         let cache_dir = tempfile::tempdir().expect("tempdir");
         let cold = Corpus::load_summaries(c.path(), &[]);
         save_settled(cache_dir.path(), &cold, std::time::Duration::ZERO).expect("save");
+        (c, cache_dir, cold)
+    }
+
+    #[test]
+    fn a_file_unwritten_since_its_entry_is_taken_by_its_stamp_without_reading_it() {
+        let (c, cache_dir, cold) = stamped();
 
         let warm = Corpus::load_cached(c.path(), &[], Cache::open_in(cache_dir.path(), c.path()));
         assert_eq!((warm.cache_hits, warm.cache_unread), (2, 2));
@@ -973,11 +980,7 @@ mod tests {
     /// its change time: it is read and hashed.
     #[test]
     fn an_edited_file_with_its_old_size_and_mtime_is_still_read() {
-        let c = corpus();
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        let cache_dir = tempfile::tempdir().expect("tempdir");
-        let cold = Corpus::load_summaries(c.path(), &[]);
-        save_settled(cache_dir.path(), &cold, std::time::Duration::ZERO).expect("save");
+        let (c, cache_dir, _) = stamped();
         let path = c.path().join("a.news");
         let mtime = std::fs::metadata(&path)
             .and_then(|m| m.modified())
