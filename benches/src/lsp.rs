@@ -142,12 +142,6 @@ fn report(name: &str, xs: &mut [f64]) {
     );
 }
 
-fn spread(xs: &[f64]) -> (f64, f64) {
-    let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    (lo, hi)
-}
-
 /// Starts `newsmark lsp` on `corpus` with the cache directory `cache`,
 /// initializes it like an editor and waits for the end of indexing: the
 /// server, its client, its pid and how long that took.
@@ -253,12 +247,10 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
             let _ = child.kill();
             let _ = child.wait();
         }
-        let (lo, hi) = spread(&times);
-        let (rlo, rhi) = spread(&rss);
+        let (med, lo, hi) = crate::median(times);
+        let (rmed, rlo, rhi) = crate::median(rss);
         println!(
-            "initialize → indexing done over {starts} starts: median {:.3} s ({lo:.3}–{hi:.3}); resident memory after indexing median {:.1} MB ({rlo:.1}–{rhi:.1})",
-            crate::percentile(&mut times, 0.5),
-            crate::percentile(&mut rss, 0.5),
+            "initialize → indexing done over {starts} starts: median {med:.3} s ({lo:.3}–{hi:.3}); resident memory after indexing median {rmed:.1} MB ({rlo:.1}–{rhi:.1})",
         );
     }
     let Some((mut child, mut c, pid, index_time)) = start(bin, &cache, &corpus) else {
