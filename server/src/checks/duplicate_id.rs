@@ -1,6 +1,7 @@
 //! `duplicate-id`: two articles declare the same source id, one article uses
 //! the same `#anchor` twice, or the registry defines an id twice.
 
+use crate::corpus::name::ByName;
 use std::collections::HashMap;
 
 use super::{Diagnostic, FileRef, default_severity, diag};
@@ -9,7 +10,7 @@ use crate::corpus::{Corpus, Summary};
 /// Articles after the first that declare the source id `id`.
 pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if let Some(articles) = corpus.index.sources.get(id) {
+    if let Some(articles) = corpus.index.sources.by_name(id) {
         for &i in articles.iter().skip(1) {
             let first = &corpus.articles[articles[0]];
             let s: &Summary = &corpus.articles[i].summary;

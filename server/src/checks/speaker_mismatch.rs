@@ -46,7 +46,7 @@ impl FirstSpeaker {
         let (i, st) = earliest(corpus, claim, is_credited)?;
         Some(FirstSpeaker {
             article: i,
-            by: st.by.clone(),
+            by: st.by,
             name: speaker(corpus, st.by.as_deref().unwrap_or("")),
             from: provenance(corpus, i),
         })

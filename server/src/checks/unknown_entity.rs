@@ -3,6 +3,7 @@
 
 use super::{Diagnostic, FileRef, Fix, default_severity, diag};
 use crate::corpus::Corpus;
+use crate::corpus::name::ByName;
 
 /// The registry id closest to `id`, when it is close enough to be a typo.
 pub(crate) fn suggest<'a, S: AsRef<str> + Ord + ?Sized + 'a>(
@@ -37,7 +38,7 @@ pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     if corpus.registry.entities.contains_key(id) {
         return out;
     }
-    let Some(uses) = corpus.index.entity_uses.get(id) else {
+    let Some(uses) = corpus.index.entity_uses.by_name(id) else {
         return out;
     };
     let (m, h) = message(id, corpus);

@@ -3,11 +3,12 @@
 
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
+use crate::corpus::name::ByName;
 
 /// References to the source id `wanted` when no article declares it.
 pub fn check_source(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if wanted.is_empty() || corpus.index.sources.contains_key(wanted) {
+    if wanted.is_empty() || corpus.index.sources.by_name(wanted).is_some() {
         return out;
     }
     for &i in corpus

@@ -3,6 +3,7 @@
 
 use super::{Diagnostic, FileRef, default_severity};
 use crate::corpus::Corpus;
+use crate::corpus::name::ByName;
 
 /// The registry entry `id`, when nothing refers to it.
 pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
@@ -18,7 +19,7 @@ pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
         .registry
         .entities
         .get(id)
-        .filter(|e| !corpus.index.entity_uses.contains_key(e.id.as_str()) && !authored(&e.id))
+        .filter(|e| corpus.index.entity_uses.by_name(e.id.as_str()).is_none() && !authored(&e.id))
         .map(|e| Diagnostic {
             file: FileRef::Registry(e.file),
             range: e.range.clone(),

@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod config;
 pub mod lines;
+pub mod name;
 pub mod registry;
 pub mod summary;
 
@@ -349,7 +350,7 @@ fn number_claim(claims: &mut FxHashMap<summary::Name, u32>, st: &summary::Statem
     // Four billion claim names would need a corpus far past any in use:
     // saturate rather than wrap to 0 (no claim).
     let n = u32::try_from(claims.len() + 1).unwrap_or(u32::MAX);
-    claims.insert(c.value.clone(), n);
+    claims.insert(c.value, n);
     n
 }
 
@@ -410,7 +411,7 @@ impl Index {
                                 .refs
                                 .iter()
                                 .enumerate()
-                                .map(move |(j, r)| (r.id.clone(), (i, j)))
+                                .map(move |(j, r)| (r.id, (i, j)))
                         }))
                     },
                 )
@@ -493,10 +494,10 @@ impl Index {
     /// The path, outlet and source id of article `i`.
     fn insert_ids(&mut self, i: usize, a: &Article) {
         self.by_path.insert(a.path.clone(), i);
-        match self.outlets.get_mut(a.summary.outlet_id()) {
+        match self.outlets.get_mut(&a.summary.outlet_id()) {
             Some(n) => *n += 1,
             None => {
-                self.outlets.insert(a.summary.outlet_id().into(), 1);
+                self.outlets.insert(a.summary.outlet_id(), 1);
             }
         }
         insert_at(&mut self.sources, &a.summary.id, i);
@@ -520,10 +521,10 @@ impl Index {
         if self.by_path.get(&a.path) == Some(&i) {
             self.by_path.remove(&a.path);
         }
-        if let Some(n) = self.outlets.get_mut(a.summary.outlet_id()) {
+        if let Some(n) = self.outlets.get_mut(&a.summary.outlet_id()) {
             *n -= 1;
             if *n == 0 {
-                self.outlets.remove(a.summary.outlet_id());
+                self.outlets.remove(&a.summary.outlet_id());
             }
         }
         remove_sorted(&mut self.sources, &a.summary.id, &i);

@@ -6,13 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::syntax::{Document, Spanned, TextRange};
 
-/// A short string of a summary (an id, a claim, an anchor, a date as
-/// written): held inline when it fits in 24 bytes, as nearly all do. A
-/// summary is what the language server keeps of every closed article, and
-/// with `String` each of these was a heap allocation of its own (about 45
-/// per news article); compact_str is the small-string type ruff and others
-/// use for the same reason.
-pub type Name = compact_str::CompactString;
+pub use super::name::Name;
 
 fn named(v: &Spanned<String>) -> Spanned<Name> {
     Spanned::new(Name::from(v.value.as_str()), v.range.clone())
@@ -141,11 +135,11 @@ fn enclosing_claim(doc: &Document, span: &crate::syntax::Span) -> Option<Name> {
 impl Summary {
     /// The article's outlet as an id: its `outlet` entity, else its source
     /// id (an article with no outlet counts as an outlet of its own).
-    pub fn outlet_id(&self) -> &str {
+    pub fn outlet_id(&self) -> Name {
         self.refs
             .iter()
             .find(|r| r.role == RefRole::Outlet)
-            .map_or(&self.id, |r| &r.id)
+            .map_or(self.id, |r| r.id)
     }
 
     /// Whether `allow` silences `code` at `range` (what

@@ -1,6 +1,7 @@
 //! Code lenses: "quoted by N of M outlets" on statements with a `claim=`;
 //! "N mentions in M sources" on registry entries.
 
+use crate::corpus::name::ByName;
 use std::collections::BTreeSet;
 
 use super::claim_outlets;
@@ -57,7 +58,7 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
                 let uses = corpus
                     .index
                     .entity_uses
-                    .get(e.id.as_str())
+                    .by_name(e.id.as_str())
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
                 let mentions = uses

@@ -2,6 +2,7 @@
 //! names and descriptions), `.kinds`, attribute keys and flags, source ids
 //! and `#anchors` after `src=`, claim and fact names, front matter keys.
 
+use crate::corpus::name::ByName;
 use std::collections::BTreeSet;
 
 use crate::checks::FileRef;
@@ -102,7 +103,7 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
             "src" => match value.split_once('#') {
                 Some((source, _)) => {
                     let astart = vstart + source.len() + 1;
-                    for &t in corpus.index.sources.get(source).into_iter().flatten() {
+                    for &t in corpus.index.sources.by_name(source).into_iter().flatten() {
                         for s in corpus.articles[t]
                             .doc()
                             .spans

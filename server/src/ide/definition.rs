@@ -6,6 +6,7 @@
 use super::{Location, Target, target_at};
 use crate::checks::FileRef;
 use crate::corpus::Corpus;
+use crate::corpus::name::ByName;
 
 pub fn definition(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Location> {
     let Some(target) = target_at(corpus, file, offset) else {
@@ -34,7 +35,7 @@ pub fn source(corpus: &Corpus, id: &str) -> Vec<Location> {
     corpus
         .index
         .sources
-        .get(id)
+        .by_name(id)
         .into_iter()
         .flatten()
         .map(|&i| Location {
@@ -49,7 +50,7 @@ pub fn anchor_spans(corpus: &Corpus, source: &str, anchor: &str) -> Vec<Location
     corpus
         .index
         .sources
-        .get(source)
+        .by_name(source)
         .into_iter()
         .flatten()
         // The summary says which articles have the anchor; only those are

@@ -2,6 +2,7 @@
 //! id, mentions across sources, quotes credited to it, first appearance); a
 //! quote's wordings in other outlets; a date's resolution; a cited source.
 
+use crate::corpus::name::ByName;
 use std::collections::BTreeSet;
 
 use super::{Target, article_label, claim_outlets, contains, outlet_of, target_at};
@@ -132,7 +133,7 @@ fn key_card(corpus: &Corpus, key: &crate::corpus::config::Key) -> String {
 }
 
 fn find_anchor(corpus: &Corpus, source: &str, anchor: &str) -> Option<(usize, String)> {
-    let articles = corpus.index.sources.get(source)?;
+    let articles = corpus.index.sources.by_name(source)?;
     articles.iter().find_map(|&i| {
         let a = &corpus.articles[i];
         if !a.summary.anchors.iter().any(|x| x.value == anchor) {
@@ -185,7 +186,7 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
     let uses = corpus
         .index
         .entity_uses
-        .get(id)
+        .by_name(id)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
     let mentions = uses
@@ -246,7 +247,7 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
 }
 
 fn source_card(corpus: &Corpus, id: &str) -> Option<String> {
-    let &i = corpus.index.sources.get(id)?.first()?;
+    let &i = corpus.index.sources.by_name(id)?.first()?;
     let doc = corpus.articles[i].doc();
     let fm = doc.front_matter.as_ref();
     let mut out = format!(

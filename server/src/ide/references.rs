@@ -4,6 +4,7 @@
 use super::{Location, Target, target_at};
 use crate::checks::FileRef;
 use crate::corpus::Corpus;
+use crate::corpus::name::ByName;
 
 pub fn references(
     corpus: &Corpus,
@@ -80,7 +81,7 @@ pub fn references(
                 for &i in corpus
                     .index
                     .sources
-                    .get(source.as_str())
+                    .by_name(source.as_str())
                     .into_iter()
                     .flatten()
                 {
@@ -111,7 +112,7 @@ pub fn entity(corpus: &Corpus, id: &str, include_declaration: bool) -> Vec<Locat
     let mut out: Vec<Location> = corpus
         .index
         .entity_uses
-        .get(id)
+        .by_name(id)
         .into_iter()
         .flatten()
         .map(|&(i, j)| Location {
