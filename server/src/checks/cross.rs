@@ -11,6 +11,7 @@
 //! article added, removed or renamed, the registry or config edited)
 //! recomputes every group.
 
+use crate::corpus::places;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -167,8 +168,9 @@ pub fn quoted_after_edit(
                     .index
                     .claim_uses(&claim)
                     .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| Key::Quoted(claim, j)),
+                    .map(|&j| j as usize)
+                    .filter(|&j| j != i)
+                    .map(|j| Key::Quoted(claim, j)),
             );
         }
         out.push(Key::Quoted(claim, i));
@@ -259,7 +261,7 @@ fn all_keys(corpus: &Corpus) -> Vec<Key> {
     let mut keys: HashSet<Key> = HashSet::new();
     for (k, members) in &corpus.index.groups {
         match k {
-            Key::Claim(c) => keys.extend(members.iter().map(|&j| Key::Quoted(*c, j))),
+            Key::Claim(c) => keys.extend(places(members).map(|j| Key::Quoted(*c, j))),
             _ => {
                 keys.insert(k.clone());
             }

@@ -7,6 +7,7 @@ use super::dates::When;
 use super::quote_drift::provenance;
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
+use crate::corpus::places;
 
 /// The days a `when=` covers, as an inclusive range.
 fn span_of(w: When) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
@@ -24,7 +25,7 @@ fn span_of(w: When) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
 pub fn check_event(corpus: &Corpus, event: &str) -> Vec<Diagnostic> {
     // (article, date, parsed `when=`), in article order.
     let mut uses: Vec<(usize, &crate::corpus::summary::DateUse, When)> = Vec::new();
-    for &i in corpus.index.group(&Key::Event(event.into())) {
+    for i in places(corpus.index.group(&Key::Event(event.into()))) {
         for d in &corpus.articles[i].summary.dates {
             if d.event.as_deref() != Some(event) {
                 continue;

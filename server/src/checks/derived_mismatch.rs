@@ -5,6 +5,7 @@
 use super::wording::{diff, normalise, render, similarity};
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
+use crate::corpus::places;
 
 /// Quotes at least this similar (word-level ratio) are taken to be the same
 /// quote when no `claim=` links them.
@@ -13,10 +14,11 @@ const SAME_QUOTE: f32 = 0.8;
 /// Articles derived from the source `id` that quote it differently.
 pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for &i in corpus
-        .index
-        .group(&crate::checks::cross::Key::Source(id.into()))
-    {
+    for i in places(
+        corpus
+            .index
+            .group(&crate::checks::cross::Key::Source(id.into())),
+    ) {
         let a = &corpus.articles[i];
         for src in a
             .summary
@@ -29,7 +31,7 @@ pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
             };
             for st in a.summary.statements.iter().filter(|s| s.kind == "quote") {
                 let mine = normalise(&st.text);
-                let theirs = sources.iter().flat_map(|&j| {
+                let theirs = places(sources).flat_map(|j| {
                     corpus.articles[j]
                         .summary
                         .statements

@@ -2,6 +2,7 @@
 //! the same `#anchor` twice, or the registry defines an id twice.
 
 use crate::corpus::name::ByName;
+use crate::corpus::places;
 use std::collections::HashMap;
 
 use super::{Diagnostic, FileRef, default_severity, diag};
@@ -11,8 +12,8 @@ use crate::corpus::{Corpus, Summary};
 pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(articles) = corpus.index.sources.by_name(id) {
-        for &i in articles.iter().skip(1) {
-            let first = &corpus.articles[articles[0]];
+        for i in places(articles).skip(1) {
+            let first = &corpus.articles[articles[0] as usize];
             let s: &Summary = &corpus.articles[i].summary;
             out.push(
                 diag(

@@ -5,6 +5,7 @@ use super::cross::Key;
 use super::quote_drift::provenance;
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
+use crate::corpus::places;
 
 fn value(n: &str) -> Option<f64> {
     n.replace(['_', ','], "").parse().ok()
@@ -14,7 +15,7 @@ fn value(n: &str) -> Option<f64> {
 pub fn check_fact(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
     // (article, quantity, value), in article order.
     let mut uses: Vec<(usize, &crate::corpus::summary::Quantity, f64)> = Vec::new();
-    for &i in corpus.index.group(&Key::Fact(wanted.into())) {
+    for i in places(corpus.index.group(&Key::Fact(wanted.into()))) {
         for q in &corpus.articles[i].summary.quantities {
             if q.fact.as_ref().is_none_or(|f| f.value != wanted) {
                 continue;

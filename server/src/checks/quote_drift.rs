@@ -69,7 +69,8 @@ pub(crate) fn earliest<'a>(
         .index
         .claim_uses(claim)
         .iter()
-        .flat_map(|&i| {
+        .map(|&i| i as usize)
+        .flat_map(|i| {
             statements_of(&corpus.articles[i].summary, claim, keep).map(move |st| (i, st))
         })
         .min_by_key(|&(i, st)| order(corpus, i, st))
@@ -81,7 +82,8 @@ pub fn wordings(corpus: &Corpus, claim: &str) -> Vec<Wording> {
         .index
         .claim_uses(claim)
         .iter()
-        .flat_map(|&i| quotes_of(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
+        .map(|&i| i as usize)
+        .flat_map(|i| quotes_of(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
         .collect();
     out.sort_by_key(|&(i, st)| order(corpus, i, st));
     out.into_iter().map(|(i, st)| Wording::of(i, st)).collect()
@@ -92,7 +94,7 @@ impl Wording {
         Wording {
             article,
             range: st.range.clone(),
-            text: st.text.clone(),
+            text: st.text.to_string(),
         }
     }
 }
@@ -170,7 +172,7 @@ pub fn first_appearance(corpus: &Corpus, claim: &str) -> Option<usize> {
         .index
         .claim_uses(claim)
         .iter()
-        .copied()
+        .map(|&i| i as usize)
         .min_by_key(|&i| {
             let p = corpus.articles[i].summary.published;
             (p.is_none(), p, i)

@@ -3,14 +3,16 @@
 
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
+use crate::corpus::places;
 
 /// References into the source `id` whose anchor it does not have.
 pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for &i in corpus
-        .index
-        .group(&crate::checks::cross::Key::Source(id.into()))
-    {
+    for i in places(
+        corpus
+            .index
+            .group(&crate::checks::cross::Key::Source(id.into())),
+    ) {
         let a = &corpus.articles[i];
         for r in a.summary.sources.iter().chain(&a.summary.derived_from) {
             if r.source.value != id {
@@ -20,7 +22,7 @@ pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
             let Some(targets) = corpus.index.sources.get(&r.source.value) else {
                 continue;
             };
-            let found = targets.iter().any(|&t| {
+            let found = places(targets).any(|t| {
                 corpus.articles[t]
                     .summary
                     .anchors
@@ -28,9 +30,8 @@ pub fn check_source(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
                     .any(|x| x.value == anchor.value)
             });
             if !found {
-                let mut names: Vec<String> = targets
-                    .iter()
-                    .flat_map(|&t| {
+                let mut names: Vec<String> = places(targets)
+                    .flat_map(|t| {
                         corpus.articles[t]
                             .summary
                             .anchors

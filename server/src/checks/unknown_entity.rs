@@ -43,14 +43,14 @@ pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
     };
     let (m, h) = message(id, corpus);
     let near = suggest(id, corpus.registry.entities.keys());
-    for &(i, j) in uses {
+    for (i, j) in crate::corpus::uses(uses) {
         if let Some(r) = corpus.articles[i].summary.refs.get(j) {
-            let mut d = diag(i, "unknown-entity", r.range.clone(), m.clone()).with_help(h.clone());
+            let mut d = diag(i, "unknown-entity", r.range(), m.clone()).with_help(h.clone());
             if let Some(s) = near {
                 // A guess, so never applied by `--fix`; the editor offers it.
                 d = d.with_fix(Fix {
                     title: format!("Change to `@{s}`"),
-                    range: r.range.clone(),
+                    range: r.range(),
                     replacement: s.clone(),
                     safe: false,
                     elsewhere: None,

@@ -4,6 +4,7 @@
 use super::{Diagnostic, diag};
 use crate::corpus::Corpus;
 use crate::corpus::name::ByName;
+use crate::corpus::places;
 
 /// References to the source id `wanted` when no article declares it.
 pub fn check_source(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
@@ -11,10 +12,11 @@ pub fn check_source(corpus: &Corpus, wanted: &str) -> Vec<Diagnostic> {
     if wanted.is_empty() || corpus.index.sources.by_name(wanted).is_some() {
         return out;
     }
-    for &i in corpus
-        .index
-        .group(&crate::checks::cross::Key::Source(wanted.into()))
-    {
+    for i in places(
+        corpus
+            .index
+            .group(&crate::checks::cross::Key::Source(wanted.into())),
+    ) {
         let a = &corpus.articles[i];
         for r in a.summary.sources.iter().chain(&a.summary.derived_from) {
             let id = &r.source.value;

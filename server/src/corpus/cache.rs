@@ -408,17 +408,13 @@ impl Cache {
         )
         .ok()?;
         type Ids =
-            IndexIds<FxHashMap<Name, Vec<usize>>, FxHashMap<Name, usize>, FxHashMap<Name, u32>>;
+            IndexIds<FxHashMap<Name, Vec<u32>>, FxHashMap<Name, usize>, FxHashMap<Name, u32>>;
         let ((ids, entity_uses), (groups, base)) = rayon::join(
             || {
                 rayon::join(
                     // (Paths are the articles', not stored.)
                     || {
-                        let by_path: FxHashMap<PathBuf, usize> = articles
-                            .iter()
-                            .enumerate()
-                            .map(|(i, a)| (a.path.clone(), i))
-                            .collect();
+                        let by_path = crate::corpus::PathIndex::of(articles);
                         postcard::from_bytes::<Ids>(ids)
                             .ok()
                             .map(|ids| (ids, by_path))
@@ -509,7 +505,8 @@ fn read_shingles(bytes: &[u8]) -> Option<Vec<Shingle>> {
 /// and search by): a damaged file can decode into anything.
 fn fits(index: &Index, articles: &[Article]) -> bool {
     let n = articles.len();
-    let ascending = |l: &[usize]| l.is_sorted_by(|a, b| a < b) && l.last().is_none_or(|&i| i < n);
+    let ascending =
+        |l: &[u32]| l.is_sorted_by(|a, b| a < b) && l.last().is_none_or(|&i| (i as usize) < n);
     let sh = &index.shingles;
     let claims = u32::try_from(sh.claims.len()).unwrap_or(u32::MAX);
     let ((ids, uses), shingles) = rayon::join(
@@ -522,7 +519,7 @@ fn fits(index: &Index, articles: &[Article]) -> bool {
                 || {
                     index.entity_uses.values().all(|l| {
                         l.is_sorted_by(|a, b| a < b)
-                            && l.iter().all(|&(i, j)| {
+                            && crate::corpus::uses(l).all(|(i, j)| {
                                 articles.get(i).is_some_and(|a| j < a.summary.refs.len())
                             })
                     })

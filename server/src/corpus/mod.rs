@@ -122,22 +122,95 @@ pub enum Keep {
 #[derive(Debug, Default, PartialEq)]
 pub struct Index {
     /// Source id to the articles that declare it.
-    pub sources: FxHashMap<summary::Name, Vec<usize>>,
+    pub sources: FxHashMap<summary::Name, Vec<u32>>,
     /// Entity id to its uses `(article, position in summary.refs)`.
-    pub entity_uses: FxHashMap<summary::Name, Vec<(usize, usize)>>,
+    pub entity_uses: FxHashMap<summary::Name, Vec<(u32, u32)>>,
     /// Article path to its position (file lookups are per request and per
     /// published file, so they must not scan the corpus).
-    pub by_path: FxHashMap<PathBuf, usize>,
+    pub by_path: PathIndex,
     /// How many articles each outlet has ([`Summary::outlet_id`]): the
     /// corpus's outlets without a pass over every article.
     pub outlets: FxHashMap<summary::Name, usize>,
     /// The articles in each cross-document group (a claim, an event, a fact,
     /// a source id, an entity id), ascending: what a group's findings are
     /// computed from (see `checks::cross`).
-    pub groups: FxHashMap<crate::checks::cross::Key, Vec<usize>>,
+    pub groups: FxHashMap<crate::checks::cross::Key, Vec<u32>>,
     /// Word 3-gram (hashed) of every quote long enough for `unlinked-quote`
     /// to the quotes holding it (see [`Shingles`]).
     pub shingles: Shingles,
+}
+
+/// Article paths to their places in the corpus: for each article, its
+/// path's hash and its place, 16 bytes, checked against the article's own
+/// path at each look-up. A map from `PathBuf` held a second copy of every
+/// path (some 80 bytes per article with the map's entry; 8 MB at 100,000
+/// articles) only to compare it with the article's.
+#[derive(Debug, Default, Clone)]
+pub struct PathIndex {
+    table: hashbrown::HashTable<(u64, u32)>,
+}
+
+fn path_hash(path: &Path) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(path)
+}
+
+impl PathIndex {
+    /// The index of `articles`' paths.
+    pub fn of(articles: &[Article]) -> PathIndex {
+        let mut index = PathIndex::default();
+        index.table.reserve(articles.len(), |&(h, _)| h);
+        for (i, a) in articles.iter().enumerate() {
+            index.insert(&a.path, i);
+        }
+        index
+    }
+
+    /// Records that article `i` has `path` (once: recorded again, it is
+    /// kept once).
+    pub fn insert(&mut self, path: &Path, i: usize) {
+        let (h, i) = (path_hash(path), at(i));
+        if self.table.find(h, |&e| e == (h, i)).is_none() {
+            self.table.insert_unique(h, (h, i), |&(h, _)| h);
+        }
+    }
+
+    /// Forgets that article `i` has `path`.
+    pub fn remove(&mut self, path: &Path, i: usize) {
+        let (h, i) = (path_hash(path), at(i));
+        if let Ok(e) = self.table.find_entry(h, |&e| e == (h, i)) {
+            e.remove();
+        }
+    }
+
+    /// The place of the article of `articles` with `path`.
+    pub fn get(&self, path: &Path, articles: &[Article]) -> Option<usize> {
+        let h = path_hash(path);
+        self.table
+            .iter_hash(h)
+            .map(|&(_, i)| i as usize)
+            .find(|&i| articles.get(i).is_some_and(|a| a.path == path))
+    }
+
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+}
+
+/// The same entries, in any order.
+impl PartialEq for PathIndex {
+    fn eq(&self, other: &PathIndex) -> bool {
+        let sorted = |t: &hashbrown::HashTable<(u64, u32)>| {
+            let mut v: Vec<(u64, u32)> = t.iter().copied().collect();
+            v.sort_unstable();
+            v
+        };
+        self.len() == other.len() && sorted(&self.table) == sorted(&other.table)
+    }
 }
 
 /// One quote's word 3-gram in the [`Shingles`] index.
@@ -339,7 +412,6 @@ where
         })
 }
 
-/// Inserts `v` into an ascending, duplicate-free list.
 /// The number of a statement's `claim=` in `claims` (see [`Shingles`]),
 /// given the next number if it is new; 0 for no claim.
 fn number_claim(claims: &mut FxHashMap<summary::Name, u32>, st: &summary::Statement) -> u32 {
@@ -354,6 +426,7 @@ fn number_claim(claims: &mut FxHashMap<summary::Name, u32>, st: &summary::Statem
     n
 }
 
+/// Inserts `v` into an ascending, duplicate-free list.
 fn insert_sorted<T: Ord>(list: &mut Vec<T>, v: T) {
     if let Err(at) = list.binary_search(&v) {
         list.insert(at, v);
@@ -387,6 +460,24 @@ fn remove_sorted<K: std::hash::Hash + Eq, T: Ord>(map: &mut FxHashMap<K, Vec<T>>
     }
 }
 
+/// An article's place (or a position in its summary) as the index's lists
+/// hold it: 4 bytes, not 8. The lists of the index hold some 25 places per
+/// article; a corpus of four billion articles is far past any in use (and
+/// could not be held in memory), so a place past `u32::MAX` saturates.
+pub fn at(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// The places an index list holds ([`at`]), as `usize`.
+pub fn places(list: &[u32]) -> impl DoubleEndedIterator<Item = usize> + Clone + '_ {
+    list.iter().map(|&i| i as usize)
+}
+
+/// The uses an `entity_uses` list holds, `(article, position in its refs)`.
+pub fn uses(list: &[(u32, u32)]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    list.iter().map(|&(i, j)| (i as usize, j as usize))
+}
+
 impl Index {
     pub fn build(articles: &[Article]) -> Index {
         // The maps, which are independent, are filled side by side (the
@@ -411,7 +502,7 @@ impl Index {
                                 .refs
                                 .iter()
                                 .enumerate()
-                                .map(move |(j, r)| (r.id, (i, j)))
+                                .map(move |(j, r)| (r.id, (at(i), at(j))))
                         }))
                     },
                 )
@@ -422,7 +513,7 @@ impl Index {
                         grouped(articles.par_iter().enumerate().map(|(i, a)| {
                             crate::checks::cross::keys(&a.summary)
                                 .into_iter()
-                                .map(move |k| (k, i))
+                                .map(move |k| (k, at(i)))
                         }))
                     },
                     || Shingles::build(articles),
@@ -466,12 +557,12 @@ impl Index {
     }
 
     /// The articles of a cross-document group, ascending (none if unknown).
-    pub fn group(&self, key: &crate::checks::cross::Key) -> &[usize] {
+    pub fn group(&self, key: &crate::checks::cross::Key) -> &[u32] {
         self.groups.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// The articles that use a claim or fact name (its group).
-    pub fn claim_uses(&self, name: &str) -> &[usize] {
+    pub fn claim_uses(&self, name: &str) -> &[u32] {
         self.group(&crate::checks::cross::Key::Claim(name.into()))
     }
 
@@ -493,23 +584,23 @@ impl Index {
 
     /// The path, outlet and source id of article `i`.
     fn insert_ids(&mut self, i: usize, a: &Article) {
-        self.by_path.insert(a.path.clone(), i);
+        self.by_path.insert(&a.path, i);
         match self.outlets.get_mut(&a.summary.outlet_id()) {
             Some(n) => *n += 1,
             None => {
                 self.outlets.insert(a.summary.outlet_id(), 1);
             }
         }
-        insert_at(&mut self.sources, &a.summary.id, i);
+        insert_at(&mut self.sources, &a.summary.id, at(i));
     }
 
     fn insert(&mut self, i: usize, a: &Article, p: &Prepared) {
         self.insert_ids(i, a);
         for (j, r) in a.summary.refs.iter().enumerate() {
-            insert_at(&mut self.entity_uses, &r.id, (i, j));
+            insert_at(&mut self.entity_uses, &r.id, (at(i), at(j)));
         }
         for key in &p.keys {
-            insert_at(&mut self.groups, key, i);
+            insert_at(&mut self.groups, key, at(i));
         }
         self.shingles.add(i, &a.summary, &p.shingles);
     }
@@ -518,22 +609,20 @@ impl Index {
     /// summary). Only the entries that summary put in are touched. Returns
     /// the cross-document groups it was in.
     pub fn remove(&mut self, i: usize, a: &Article) -> Vec<crate::checks::cross::Key> {
-        if self.by_path.get(&a.path) == Some(&i) {
-            self.by_path.remove(&a.path);
-        }
+        self.by_path.remove(&a.path, i);
         if let Some(n) = self.outlets.get_mut(&a.summary.outlet_id()) {
             *n -= 1;
             if *n == 0 {
                 self.outlets.remove(&a.summary.outlet_id());
             }
         }
-        remove_sorted(&mut self.sources, &a.summary.id, &i);
+        remove_sorted(&mut self.sources, &a.summary.id, &at(i));
         for (j, r) in a.summary.refs.iter().enumerate() {
-            remove_sorted(&mut self.entity_uses, &r.id, &(i, j));
+            remove_sorted(&mut self.entity_uses, &r.id, &(at(i), at(j)));
         }
         let keys = crate::checks::cross::keys(&a.summary);
         for key in &keys {
-            remove_sorted(&mut self.groups, key, &i);
+            remove_sorted(&mut self.groups, key, &at(i));
         }
         self.shingles.remove(
             i,
@@ -1127,9 +1216,7 @@ impl Corpus {
     /// Which file `path` is, if it belongs to this corpus.
     pub fn file_ref(&self, path: &Path) -> Option<crate::checks::FileRef> {
         use crate::checks::FileRef;
-        if let Some(&i) = self.index.by_path.get(path)
-            && self.articles.get(i).is_some_and(|a| a.path == path)
-        {
+        if let Some(i) = self.index.by_path.get(path, &self.articles) {
             return Some(FileRef::Article(i));
         }
         if let Some(i) = self.registry_files.iter().position(|f| f.path == path) {
@@ -1406,5 +1493,65 @@ mod walk_tests {
             ]
         );
         assert!(walked.is_sorted());
+    }
+}
+
+#[cfg(test)]
+mod path_index_tests {
+    use super::*;
+
+    fn articles(names: &[&str]) -> Vec<Article> {
+        names
+            .iter()
+            .map(|n| {
+                article(
+                    PathBuf::from(format!("/c/{n}.news")),
+                    "Text.\n".into(),
+                    false,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_article_is_found_by_its_path_and_nothing_else_is() {
+        let arts = articles(&["a", "b", "c"]);
+        let index = PathIndex::of(&arts);
+        for (i, a) in arts.iter().enumerate() {
+            assert_eq!(index.get(&a.path, &arts), Some(i));
+        }
+        assert_eq!(index.get(Path::new("/c/d.news"), &arts), None);
+        assert_eq!(index.get(Path::new("/c/a"), &arts), None);
+    }
+
+    #[test]
+    fn an_entry_is_checked_against_the_articles_it_is_asked_with() {
+        // The index remembers a path's hash, not the path: asked with
+        // articles whose place 1 holds another file, it finds nothing
+        // rather than that file.
+        let before = articles(&["a", "b"]);
+        let index = PathIndex::of(&before);
+        let after = articles(&["a", "z"]);
+        assert_eq!(index.get(&before[1].path, &after), None);
+        assert_eq!(index.get(&before[0].path, &after), Some(0));
+        // Fewer articles than the index knows: no place past the end.
+        assert_eq!(index.get(&before[1].path, &before[..1]), None);
+    }
+
+    #[test]
+    fn insert_and_remove_touch_one_path_at_one_place() {
+        let arts = articles(&["a", "b"]);
+        let mut index = PathIndex::of(&arts);
+        index.insert(&arts[1].path, 1);
+        assert_eq!(index.len(), 2, "recorded again, kept once");
+        // Removing a path at a place it is not at changes nothing.
+        index.remove(&arts[1].path, 0);
+        assert_eq!(index.get(&arts[1].path, &arts), Some(1));
+        index.remove(&arts[1].path, 1);
+        assert_eq!(index.get(&arts[1].path, &arts), None);
+        assert_eq!(index.get(&arts[0].path, &arts), Some(0));
+        assert_eq!(index.len(), 1);
+        index.insert(&arts[1].path, 1);
+        assert_eq!(index, PathIndex::of(&arts));
     }
 }

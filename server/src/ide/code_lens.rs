@@ -61,11 +61,10 @@ pub fn code_lenses(corpus: &Corpus, file: FileRef) -> Vec<Lens> {
                     .by_name(e.id.as_str())
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                let mentions = uses
-                    .iter()
-                    .filter(|(i, j)| corpus.articles[*i].summary.refs[*j].role == RefRole::Mention)
+                let mentions = crate::corpus::uses(uses)
+                    .filter(|&(i, j)| corpus.articles[i].summary.refs[j].role == RefRole::Mention)
                     .count();
-                let sources: BTreeSet<usize> = uses.iter().map(|(i, _)| *i).collect();
+                let sources: BTreeSet<usize> = crate::corpus::uses(uses).map(|(i, _)| i).collect();
                 Lens {
                     range: e.range.clone(),
                     title: format!(

@@ -103,7 +103,13 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
             "src" => match value.split_once('#') {
                 Some((source, _)) => {
                     let astart = vstart + source.len() + 1;
-                    for &t in corpus.index.sources.by_name(source).into_iter().flatten() {
+                    for t in corpus
+                        .index
+                        .sources
+                        .by_name(source)
+                        .into_iter()
+                        .flat_map(|l| crate::corpus::places(l))
+                    {
                         for s in corpus.articles[t]
                             .doc()
                             .spans
@@ -127,7 +133,7 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
                     let mut sources: Vec<_> = corpus.index.sources.iter().collect();
                     sources.sort();
                     for (id, arts) in sources {
-                        let t = arts[0];
+                        let t = arts[0] as usize;
                         out.push(Item {
                             label: id.to_string(),
                             kind: ItemKind::Source,
@@ -156,7 +162,7 @@ pub fn completions(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Item> {
                         .claim_uses(&t.value)
                         .iter()
                         .map(|&j| {
-                            corpus.articles[j]
+                            corpus.articles[j as usize]
                                 .summary
                                 .claim_refs
                                 .iter()

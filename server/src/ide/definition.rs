@@ -37,8 +37,8 @@ pub fn source(corpus: &Corpus, id: &str) -> Vec<Location> {
         .sources
         .by_name(id)
         .into_iter()
-        .flatten()
-        .map(|&i| Location {
+        .flat_map(|l| crate::corpus::places(l))
+        .map(|i| Location {
             file: FileRef::Article(i),
             range: corpus.articles[i].summary.id_range.clone().unwrap_or(0..0),
         })
@@ -52,17 +52,17 @@ pub fn anchor_spans(corpus: &Corpus, source: &str, anchor: &str) -> Vec<Location
         .sources
         .by_name(source)
         .into_iter()
-        .flatten()
+        .flat_map(|l| crate::corpus::places(l))
         // The summary says which articles have the anchor; only those are
         // read for the span's range.
-        .filter(|&&i| {
+        .filter(|&i| {
             corpus.articles[i]
                 .summary
                 .anchors
                 .iter()
                 .any(|a| a.value == anchor)
         })
-        .flat_map(|&i| {
+        .flat_map(|i| {
             corpus.articles[i]
                 .doc()
                 .spans

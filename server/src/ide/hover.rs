@@ -134,7 +134,7 @@ fn key_card(corpus: &Corpus, key: &crate::corpus::config::Key) -> String {
 
 fn find_anchor(corpus: &Corpus, source: &str, anchor: &str) -> Option<(usize, String)> {
     let articles = corpus.index.sources.by_name(source)?;
-    articles.iter().find_map(|&i| {
+    crate::corpus::places(articles).find_map(|i| {
         let a = &corpus.articles[i];
         if !a.summary.anchors.iter().any(|x| x.value == anchor) {
             return None;
@@ -189,11 +189,10 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
         .by_name(id)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    let mentions = uses
-        .iter()
-        .filter(|(i, j)| corpus.articles[*i].summary.refs[*j].role == RefRole::Mention)
+    let mentions = crate::corpus::uses(uses)
+        .filter(|&(i, j)| corpus.articles[i].summary.refs[j].role == RefRole::Mention)
         .count();
-    let sources: BTreeSet<usize> = uses.iter().map(|(i, _)| *i).collect();
+    let sources: BTreeSet<usize> = crate::corpus::uses(uses).map(|(i, _)| i).collect();
     out.push_str(&format!(
         "\n{mentions} mention{}; referred to in {} source{}\n",
         if mentions == 1 { "" } else { "s" },
@@ -201,10 +200,9 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
         if sources.len() == 1 { "" } else { "s" }
     ));
     // Only articles where the id is a speaker (`by=`) can credit it.
-    let speaking: BTreeSet<usize> = uses
-        .iter()
-        .filter(|(i, j)| corpus.articles[*i].summary.refs[*j].role == RefRole::Speaker)
-        .map(|(i, _)| *i)
+    let speaking: BTreeSet<usize> = crate::corpus::uses(uses)
+        .filter(|&(i, j)| corpus.articles[i].summary.refs[j].role == RefRole::Speaker)
+        .map(|(i, _)| i)
         .collect();
     let quotes: Vec<(usize, &str)> = speaking
         .into_iter()
@@ -214,7 +212,7 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
                 .statements
                 .iter()
                 .filter(|s| s.by.as_deref().map(|b| b.trim_start_matches('@')) == Some(id))
-                .map(move |s| (i, s.text.as_str()))
+                .map(move |s| (i, &*s.text))
         })
         .collect();
     if !quotes.is_empty() {
@@ -247,7 +245,7 @@ pub fn entity_card(corpus: &Corpus, id: &str) -> Option<String> {
 }
 
 fn source_card(corpus: &Corpus, id: &str) -> Option<String> {
-    let &i = corpus.index.sources.by_name(id)?.first()?;
+    let i = *corpus.index.sources.by_name(id)?.first()? as usize;
     let doc = corpus.articles[i].doc();
     let fm = doc.front_matter.as_ref();
     let mut out = format!(
@@ -272,18 +270,13 @@ fn claim_card(corpus: &Corpus, name: &str, current: Option<(usize, TextRange)>) 
         out.push_str(&format!("\n{t}\n"));
     }
     let mut wordings: Vec<(Option<jiff::civil::Date>, usize, &str, bool)> = Vec::new();
-    for &i in corpus.index.claim_uses(name) {
+    for i in crate::corpus::places(corpus.index.claim_uses(name)) {
         for s in &corpus.articles[i].summary.statements {
             if s.claim.as_ref().is_some_and(|c| c.value == name) {
                 let here = current
                     .as_ref()
                     .is_some_and(|(ci, r)| *ci == i && *r == s.range);
-                wordings.push((
-                    corpus.articles[i].summary.published,
-                    i,
-                    s.text.as_str(),
-                    here,
-                ));
+                wordings.push((corpus.articles[i].summary.published, i, &s.text, here));
             }
         }
     }

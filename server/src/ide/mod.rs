@@ -104,10 +104,10 @@ pub fn target_at(corpus: &Corpus, file: FileRef, offset: usize) -> Option<Target
 fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
     let a = corpus.articles.get(i)?;
     let s = &a.summary;
-    if let Some(r) = s.refs.iter().find(|r| contains(&r.range, offset)) {
+    if let Some(r) = s.refs.iter().find(|r| contains(&r.range(), offset)) {
         return Some(Target::Entity {
             id: r.id.to_string(),
-            range: r.range.clone(),
+            range: r.range(),
         });
     }
     for r in s.sources.iter().chain(&s.derived_from) {
@@ -177,7 +177,9 @@ fn article_target(corpus: &Corpus, i: usize, offset: usize) -> Option<Target> {
 /// The display name of an article: its title, else its id.
 pub fn article_label(corpus: &Corpus, i: usize) -> String {
     let s = &corpus.articles[i].summary;
-    s.title.clone().unwrap_or_else(|| s.id.to_string())
+    s.title
+        .as_deref()
+        .map_or_else(|| s.id.to_string(), str::to_string)
 }
 
 /// The outlets that carry claim (or fact) `name`: each once, however many
@@ -187,7 +189,7 @@ pub fn claim_outlets(corpus: &Corpus, name: &str) -> std::collections::BTreeSet<
         .index
         .claim_uses(name)
         .iter()
-        .map(|&i| corpus.articles[i].summary.outlet_id().to_string())
+        .map(|&i| corpus.articles[i as usize].summary.outlet_id().to_string())
         .collect()
 }
 

@@ -78,12 +78,12 @@ pub fn references(
                 );
             }
             if include_declaration {
-                for &i in corpus
+                for i in corpus
                     .index
                     .sources
                     .by_name(source.as_str())
                     .into_iter()
-                    .flatten()
+                    .flat_map(|l| crate::corpus::places(l))
                 {
                     out.extend(
                         corpus.articles[i]
@@ -114,10 +114,10 @@ pub fn entity(corpus: &Corpus, id: &str, include_declaration: bool) -> Vec<Locat
         .entity_uses
         .by_name(id)
         .into_iter()
-        .flatten()
-        .map(|&(i, j)| Location {
+        .flat_map(|l| crate::corpus::uses(l))
+        .map(|(i, j)| Location {
             file: FileRef::Article(i),
-            range: corpus.articles[i].summary.refs[j].range.clone(),
+            range: corpus.articles[i].summary.refs[j].range(),
         })
         .collect();
     if include_declaration && let Some(e) = corpus.registry.entities.get(id) {

@@ -26,7 +26,7 @@ pub fn prepare_rename(
         Some(Target::Claim { name, range }) => Ok((range, name)),
         Some(Target::Anchor { anchor, range, .. }) => Ok((range, anchor)),
         Some(Target::Source { id, range }) => {
-            let declared = corpus.index.sources.by_name(id.as_str()).into_iter().flatten().all(|&i| corpus.articles[i].summary.id_range.is_some());
+            let declared = corpus.index.sources.by_name(id.as_str()).into_iter().flatten().all(|&i| corpus.articles[i as usize].summary.id_range.is_some());
             if declared {
                 Ok((range, id))
             } else {

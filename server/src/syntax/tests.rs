@@ -164,7 +164,7 @@ fn an_unterminated_string_in_the_front_matter_keeps_its_text_range() {
     assert_eq!(&src[outlet.range.clone()], "@");
     let summary = crate::corpus::Summary::of(&doc, "a");
     for r in &summary.refs {
-        assert!(r.range.start <= r.range.end, "{:?}", r.range);
+        assert!(r.range().start <= r.range().end, "{:?}", r.range());
     }
 }
 
