@@ -6,6 +6,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use rayon::prelude::*;
+
 use super::Format;
 use super::output::{LineIndex, human, json_finding};
 use crate::checks::{Diagnostic, FileRef, Severity, check_corpus};
@@ -261,6 +263,48 @@ pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, std::borrow::
     corpus.file_text(file)
 }
 
+/// One finding as printed: a human-readable block, or its JSON (for the
+/// JSON, SARIF and GitHub formats).
+enum Rendered {
+    Text(String),
+    Json(Result<serde_json::Value, String>),
+}
+
+/// The findings of one file (`group`, all in the same file), rendered;
+/// none when the file is not in the corpus.
+fn render_file(
+    corpus: &Corpus,
+    group: &[Diagnostic],
+    format: Format,
+    color: bool,
+) -> Vec<Rendered> {
+    let Some(first) = group.first() else {
+        return Vec::new();
+    };
+    let Some((path, text)) = file_text(corpus, first.file) else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(&text);
+    group
+        .iter()
+        .map(|d| {
+            let other = d
+                .fix
+                .as_ref()
+                .and_then(|f| f.elsewhere.as_ref())
+                .and_then(|e| file_text(corpus, e.file));
+            let other = other.as_ref().map(|(p, t)| (*p, t.as_ref()));
+            match format {
+                Format::Human => Rendered::Text(human(path, &text, &index, d, other, color)),
+                Format::Json | Format::Sarif | Format::Github => Rendered::Json(
+                    serde_json::to_value(json_finding(path, &text, &index, d, other))
+                        .map_err(|e| e.to_string()),
+                ),
+            }
+        })
+        .collect()
+}
+
 pub fn run(
     paths: Vec<PathBuf>,
     format: Format,
@@ -311,7 +355,10 @@ pub fn run(
     }
 
     let color = format == Format::Human && std::io::stdout().is_terminal();
-    let mut stdout = std::io::stdout().lock();
+    // Buffered: a locked stdout is line-buffered, one write per line, and
+    // the pretty JSON of 14,000 findings is 180,000 lines (0.11 s of
+    // writes at 10,000 articles).
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let mut counts: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut files_with = 0;
     let mut bad_content = 0;
@@ -337,56 +384,32 @@ pub fn run(
                 }
             }
         }
-        let mut last_file = None;
-        let mut index_cache: Option<(FileRef, LineIndex)> = None;
-        for d in diags {
-            let Some((path, text)) = file_text(corpus, d.file) else {
+        // Each file's findings are placed and rendered on every core (the
+        // file read again when its text was let go of, its lines indexed
+        // once), then written in order. Rendered one by one, the 14,000
+        // findings of the generated 10,000-article corpus took 0.16–0.22 s
+        // on one core (each finding read its file again).
+        let rendered: Vec<Vec<Rendered>> = diags
+            .chunk_by(|a, b| a.file == b.file)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|group| render_file(corpus, group, format, color))
+            .collect();
+        for (group, rendered) in diags.chunk_by(|a, b| a.file == b.file).zip(rendered) {
+            if rendered.is_empty() {
                 continue;
-            };
-            if last_file != Some(d.file) {
-                files_with += 1;
-                last_file = Some(d.file);
             }
-            if index_cache.as_ref().is_none_or(|(f, _)| *f != d.file) {
-                index_cache = Some((d.file, LineIndex::new(&text)));
-            }
-            let Some((_, index)) = &index_cache else {
-                continue;
-            };
-            *counts.entry(d.severity).or_default() += 1;
-            let other = d
-                .fix
-                .as_ref()
-                .and_then(|f| f.elsewhere.as_ref())
-                .and_then(|e| file_text(corpus, e.file));
-            match format {
-                Format::Human => {
-                    let _ = writeln!(
-                        stdout,
-                        "{}\n",
-                        human(
-                            path,
-                            &text,
-                            index,
-                            d,
-                            other.as_ref().map(|(p, t)| (*p, t.as_ref())),
-                            color
-                        )
-                    );
-                }
-                Format::Json | Format::Sarif | Format::Github => {
-                    match serde_json::to_value(json_finding(
-                        path,
-                        &text,
-                        index,
-                        d,
-                        other.as_ref().map(|(p, t)| (*p, t.as_ref())),
-                    )) {
-                        Ok(v) => json.push(v),
-                        Err(e) => outcome
-                            .io_errors
-                            .push(format!("cannot serialise a finding: {e}")),
+            files_with += 1;
+            for (d, r) in group.iter().zip(rendered) {
+                *counts.entry(d.severity).or_default() += 1;
+                match r {
+                    Rendered::Text(t) => {
+                        let _ = writeln!(stdout, "{t}\n");
                     }
+                    Rendered::Json(Ok(v)) => json.push(v),
+                    Rendered::Json(Err(e)) => outcome
+                        .io_errors
+                        .push(format!("cannot serialise a finding: {e}")),
                 }
             }
         }
