@@ -57,7 +57,7 @@ use crate::checks::{Diagnostic, FileRef, Fix, RULES, Severity};
 use crate::syntax::TextRange;
 
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// How long before a load started a file must have last been written for
 /// its entry to carry a [`Stamp`]: well beyond the granularity of file
 /// times (a few milliseconds on Linux, two seconds on FAT).
@@ -279,6 +279,10 @@ pub struct Cache {
     has_index: bool,
     /// Where the index's parts are in `body`, once the chunks are split.
     index_parts: Vec<std::ops::Range<usize>>,
+    /// The file's table of names (its last chunk), interned: names in
+    /// its entries and index are numbers into it (see
+    /// `corpus::name::read_through`).
+    names: Option<std::sync::Arc<[Name]>>,
     /// Why the file was not used, for logs (`None` when it was, or when
     /// there was none).
     pub ignored: Option<String>,
@@ -366,22 +370,34 @@ impl Cache {
         let parts = if self.has_index { INDEX_PARTS } else { 0 };
         let decoded = split_chunks(body)
             .and_then(|mut chunks| {
+                let names = chunks.pop()?;
                 let index = chunks.split_off(chunks.len().checked_sub(parts)?);
-                Some((chunks, index))
+                Some((chunks, index, names))
             })
             .ok_or_else(|| "chunks cut short".to_string())
-            .and_then(|(chunks, index)| {
+            .and_then(|(chunks, index, names)| {
+                let names: Vec<&str> =
+                    postcard::from_bytes(&body[names]).map_err(|e| e.to_string())?;
+                let names: std::sync::Arc<[Name]> = names
+                    .into_par_iter()
+                    .map(Name::new)
+                    .collect::<Vec<_>>()
+                    .into();
                 self.index_parts = index
                     .into_iter()
                     .map(|r| r.start + self.body_start..r.end + self.body_start)
                     .collect();
-                chunks
+                let entries = chunks
                     .par_iter()
                     .map(|c| {
-                        postcard::from_bytes::<Vec<Entry>>(&body[c.clone()])
-                            .map_err(|e| e.to_string())
+                        crate::corpus::name::read_through(&names, || {
+                            postcard::from_bytes::<Vec<Entry>>(&body[c.clone()])
+                        })
+                        .map_err(|e| e.to_string())
                     })
-                    .collect::<Result<Vec<Vec<Entry>>, String>>()
+                    .collect::<Result<Vec<Vec<Entry>>, String>>();
+                self.names = Some(names);
+                entries
             });
         let chunks = match decoded {
             Ok(chunks) => chunks,
@@ -400,6 +416,13 @@ impl Cache {
     /// Lets go of the file's bytes.
     pub fn index(&mut self, articles: &[Article]) -> Option<Index> {
         let body = std::mem::take(&mut self.body);
+        let names = self.names.take()?;
+        fn read<T: serde::de::DeserializeOwned>(
+            names: &std::sync::Arc<[Name]>,
+            bytes: &[u8],
+        ) -> Option<T> {
+            crate::corpus::name::read_through(names, || postcard::from_bytes(bytes).ok())
+        }
         let [ids, uses, groups, shingles] = <[_; INDEX_PARTS]>::try_from(
             std::mem::take(&mut self.index_parts)
                 .into_iter()
@@ -415,19 +438,12 @@ impl Cache {
                     // (Paths are the articles', not stored.)
                     || {
                         let by_path = crate::corpus::PathIndex::of(articles);
-                        postcard::from_bytes::<Ids>(ids)
-                            .ok()
-                            .map(|ids| (ids, by_path))
+                        read(&names, ids).map(|ids: Ids| (ids, by_path))
                     },
-                    || postcard::from_bytes(uses).ok(),
+                    || read(&names, uses),
                 )
             },
-            || {
-                rayon::join(
-                    || postcard::from_bytes(groups).ok(),
-                    || read_shingles(shingles),
-                )
-            },
+            || rayon::join(|| read(&names, groups), || read_shingles(shingles)),
         );
         let (ids, by_path) = ids?;
         let index = Index {
@@ -459,14 +475,17 @@ fn index_parts(index: &Index) -> Option<Result<Vec<Vec<u8>>, postcard::Error>> {
         outlets: &index.outlets,
         claims: &sh.claims,
     };
+    use crate::corpus::name::written_as_numbers;
     let ((ids, uses), groups) = rayon::join(
         || {
-            (
-                postcard::to_stdvec(&ids),
-                postcard::to_stdvec(&index.entity_uses),
-            )
+            written_as_numbers(|| {
+                (
+                    postcard::to_stdvec(&ids),
+                    postcard::to_stdvec(&index.entity_uses),
+                )
+            })
         },
-        || postcard::to_stdvec(&index.groups),
+        || written_as_numbers(|| postcard::to_stdvec(&index.groups)),
     );
     let mut flat = Vec::with_capacity(sh.base.len() * 16);
     for e in &sh.base {
@@ -805,10 +824,13 @@ fn save_settled(
     };
     let mut chunks: Vec<Vec<u8>> = entries
         .par_chunks(CHUNK)
-        .map(postcard::to_stdvec)
+        .map(|c| crate::corpus::name::written_as_numbers(|| postcard::to_stdvec(c)))
         .collect::<Result<_, _>>()
         .map_err(std::io::Error::other)?;
     chunks.extend(index.into_iter().flatten());
+    // Last, the names the numbers above refer to (taken after them: every
+    // name they hold was interned before it was written).
+    chunks.push(postcard::to_stdvec(&crate::corpus::name::table()).map_err(std::io::Error::other)?);
     let mut bytes = postcard::to_stdvec(&header).map_err(std::io::Error::other)?;
     bytes.extend(frame_chunks(&chunks));
     std::fs::create_dir_all(dir)?;
