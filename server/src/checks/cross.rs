@@ -164,11 +164,7 @@ pub fn quoted_after_edit(
         let now = anchors(corpus, &claim);
         if was.contains(&Some(i)) || now.contains(&Some(i)) || was != now {
             out.extend(
-                corpus
-                    .index
-                    .claim_uses(&claim)
-                    .iter()
-                    .map(|&j| j as usize)
+                places(corpus.index.claim_uses(&claim))
                     .filter(|&j| j != i)
                     .map(|j| Key::Quoted(claim, j)),
             );

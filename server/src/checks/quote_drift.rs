@@ -65,11 +65,7 @@ pub(crate) fn earliest<'a>(
     claim: &'a str,
     keep: fn(&Statement) -> bool,
 ) -> Option<(usize, &'a Statement)> {
-    corpus
-        .index
-        .claim_uses(claim)
-        .iter()
-        .map(|&i| i as usize)
+    crate::corpus::places(corpus.index.claim_uses(claim))
         .flat_map(|i| {
             statements_of(&corpus.articles[i].summary, claim, keep).map(move |st| (i, st))
         })
@@ -78,11 +74,7 @@ pub(crate) fn earliest<'a>(
 
 /// Every `.quote` carrying `claim`, earliest publication first.
 pub fn wordings(corpus: &Corpus, claim: &str) -> Vec<Wording> {
-    let mut out: Vec<(usize, &Statement)> = corpus
-        .index
-        .claim_uses(claim)
-        .iter()
-        .map(|&i| i as usize)
+    let mut out: Vec<(usize, &Statement)> = crate::corpus::places(corpus.index.claim_uses(claim))
         .flat_map(|i| quotes_of(&corpus.articles[i].summary, claim).map(move |st| (i, st)))
         .collect();
     out.sort_by_key(|&(i, st)| order(corpus, i, st));
@@ -168,15 +160,10 @@ pub fn drifts_of(corpus: &Corpus, claim: &str) -> Vec<Drift> {
 /// The article where `claim` first appears (earliest publication date, any
 /// statement kind).
 pub fn first_appearance(corpus: &Corpus, claim: &str) -> Option<usize> {
-    corpus
-        .index
-        .claim_uses(claim)
-        .iter()
-        .map(|&i| i as usize)
-        .min_by_key(|&i| {
-            let p = corpus.articles[i].summary.published;
-            (p.is_none(), p, i)
-        })
+    crate::corpus::places(corpus.index.claim_uses(claim)).min_by_key(|&i| {
+        let p = corpus.articles[i].summary.published;
+        (p.is_none(), p, i)
+    })
 }
 
 /// The outlet name (or source id) and date of an article, for messages.

@@ -185,11 +185,8 @@ pub fn article_label(corpus: &Corpus, i: usize) -> String {
 /// The outlets that carry claim (or fact) `name`: each once, however many
 /// of its articles use it. What the claim's hover and code lens count.
 pub fn claim_outlets(corpus: &Corpus, name: &str) -> std::collections::BTreeSet<String> {
-    corpus
-        .index
-        .claim_uses(name)
-        .iter()
-        .map(|&i| corpus.articles[i as usize].summary.outlet_id().to_string())
+    crate::corpus::places(corpus.index.claim_uses(name))
+        .map(|i| corpus.articles[i].summary.outlet_id().to_string())
         .collect()
 }
 
