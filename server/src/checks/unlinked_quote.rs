@@ -10,8 +10,6 @@
 //! with a 6-word minimum, stock phrases ("a step in the right direction")
 //! linked unrelated stories (tests/corpus.rs holds this).
 
-use std::collections::HashMap;
-
 use super::wording::{bare_words, push_bare, similarity_of_words};
 use super::{Diagnostic, FileEdit, FileRef, Fix, diag};
 use crate::corpus::summary::Statement;
@@ -99,26 +97,32 @@ fn candidates(
     st: &Statement,
     upto: usize,
 ) -> Vec<(usize, usize)> {
-    // Counted millions of times on a large corpus: the fast hash.
-    let mut shared: HashMap<(usize, usize), u32, rustc_hash::FxBuildHasher> = HashMap::default();
+    // Every quote sharing a 3-gram, once per 3-gram it shares (a quote's
+    // 3-grams are distinct), sorted so that each quote's count is the
+    // length of its run: cheaper than counting in a hash map, for the tens
+    // of hits a quote has.
     let tag = index.shingles.claim_tag(st);
+    let mut hits: Vec<(usize, usize)> = Vec::new();
     for h in shingles(&st.text) {
-        for (j, m, t) in index.shingles.lookup(h, upto) {
-            if j != i && (tag == 0 || t != tag) {
-                *shared.entry((j, m)).or_default() += 1;
-            }
-        }
+        hits.extend(
+            index
+                .shingles
+                .lookup(h, upto)
+                .filter(|&(j, _, t)| j != i && (tag == 0 || t != tag))
+                .map(|(j, m, _)| (j, m)),
+        );
     }
-    shared.retain(|&(j, m), n| {
-        *n >= 2
-            && articles
+    hits.sort_unstable();
+    hits.chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 2)
+        .map(|run| run[0])
+        .filter(|&(j, m)| {
+            articles
                 .get(j)
                 .and_then(|a| a.summary.statements.get(m))
                 .is_some_and(|other| !linked(st, other))
-    });
-    let mut out: Vec<(usize, usize)> = shared.into_keys().collect();
-    out.sort_unstable();
-    out
+        })
+        .collect()
 }
 
 /// The later articles whose `unlinked-quote` findings may pair with quotes
@@ -142,9 +146,13 @@ pub fn check_article(corpus: &Corpus, j: usize) -> Vec<Diagnostic> {
         return out;
     };
     for (_, b) in long_quotes(&later.summary) {
+        let found = candidates(&corpus.articles, &corpus.index, j, b, j);
+        if found.is_empty() {
+            continue;
+        }
         // Worked out once per quote, not once per candidate.
         let words = bare_words(&b.text);
-        for (i, m) in candidates(&corpus.articles, &corpus.index, j, b, j) {
+        for (i, m) in found {
             let Some(a) = corpus.articles[i].summary.statements.get(m) else {
                 continue;
             };

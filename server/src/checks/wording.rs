@@ -38,7 +38,7 @@ pub fn bare_words(text: &str) -> Vec<String> {
 /// ASCII path works on bytes (the same result, without the per-character
 /// Unicode case mapping).
 fn bare(w: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(w.len());
     push_bare(w, &mut out);
     out
 }
@@ -46,6 +46,14 @@ fn bare(w: &str) -> String {
 /// [`bare`], appended to `out` (for callers that reuse one buffer).
 pub fn push_bare(w: &str, out: &mut String) {
     if w.is_ascii() {
+        // Most words are already bare: copied whole, not a character at a
+        // time.
+        if w.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            out.push_str(w);
+            return;
+        }
         out.extend(
             w.bytes()
                 .filter(u8::is_ascii_alphanumeric)

@@ -452,12 +452,7 @@ impl Cache {
             by_path,
             outlets: ids.outlets,
             groups: groups?,
-            shingles: Shingles {
-                base: base?,
-                stale: Vec::new(),
-                added: FxHashMap::default(),
-                claims: ids.claims,
-            },
+            shingles: Shingles::of(base?, ids.claims),
         };
         fits(&index, articles).then_some(index)
     }

@@ -154,14 +154,21 @@ pub fn parser() -> Parser {
     parser
 }
 
-/// Parses a tree with a fresh parser.
+/// Parses a tree with this thread's parser: a parser keeps its stacks and
+/// buffers from one parse to the next, which a fresh one per article would
+/// allocate again (a corpus load parses every article).
 pub fn parse_tree(text: &str) -> Tree {
-    let mut parser = parser();
-    // `parse` only returns None on cancellation or timeout, neither of which is set.
+    thread_local! {
+        static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(parser());
+    }
+    // `parse` only returns None on cancellation or timeout, neither of which
+    // is set; nothing it calls parses again, so the borrow is never nested.
     #[allow(clippy::expect_used)]
-    parser
-        .parse(text, None)
-        .expect("parsing without a timeout or cancellation flag always yields a tree")
+    PARSER.with_borrow_mut(|parser| {
+        parser
+            .parse(text, None)
+            .expect("parsing without a timeout or cancellation flag always yields a tree")
+    })
 }
 
 /// Parses `text` as a Newsmark document.
@@ -310,11 +317,80 @@ struct Builder<'a> {
     too_deep: bool,
 }
 
-/// One step of the explicit traversal stack (no recursion: spans may nest
-/// arbitrarily deep and a scraped file must never overflow the stack).
-enum Step<'t> {
-    /// A node, the span it is in, and whether an ERROR node encloses it.
-    Enter(Node<'t>, Option<usize>, bool),
+/// The node kinds and field names the builder looks at, as the grammar's
+/// numbers: comparing a number is what a walk over every node of every
+/// article can afford (`Node::kind` looks the name up and compares
+/// strings; `child_by_field_name` scans the field names each call).
+struct Kinds {
+    front_matter: u16,
+    span: u16,
+    escape: u16,
+    correction: u16,
+    comment: u16,
+    highlight: u16,
+    insertion: u16,
+    deletion: u16,
+    attributes: u16,
+    critic_text: u16,
+    entity_ref: u16,
+    kind: u16,
+    anchor: u16,
+    flag: u16,
+    property: u16,
+    string: u16,
+    field_attributes: std::num::NonZeroU16,
+    field_content: std::num::NonZeroU16,
+    field_key: std::num::NonZeroU16,
+    field_value: std::num::NonZeroU16,
+}
+
+fn kinds() -> &'static Kinds {
+    static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_newsmark::LANGUAGE.into();
+        let named = |name: &str| language.id_for_node_kind(name, true);
+        // The grammar is compiled into this binary: a field it lacks is a
+        // broken build, which the syntax tests catch at once.
+        #[allow(clippy::expect_used)]
+        let field = |name: &str| {
+            language
+                .field_id_for_name(name)
+                .expect("the bundled grammar has the fields the builder reads")
+        };
+        Kinds {
+            front_matter: named("front_matter"),
+            span: named("span"),
+            escape: named("escape"),
+            correction: named("correction"),
+            comment: named("comment"),
+            highlight: named("highlight"),
+            insertion: named("insertion"),
+            deletion: named("deletion"),
+            attributes: named("attributes"),
+            critic_text: named("critic_text"),
+            entity_ref: named("entity_ref"),
+            kind: named("kind"),
+            anchor: named("anchor"),
+            flag: named("flag"),
+            property: named("property"),
+            string: named("string"),
+            field_attributes: field("attributes"),
+            field_content: field("content"),
+            field_key: field("key"),
+            field_value: field("value"),
+        }
+    })
+}
+
+/// What the children of a node being walked inherit from it.
+#[derive(Clone, Copy)]
+struct Frame {
+    /// The innermost span they are in.
+    span: Option<usize>,
+    /// Whether an ERROR node encloses them.
+    in_error: bool,
+    /// Whether their parent is itself an ERROR node.
+    error_parent: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -322,70 +398,108 @@ impl<'a> Builder<'a> {
         self.src.get(node.byte_range()).unwrap_or("")
     }
 
+    /// Visits every node in document order with one tree cursor (no
+    /// recursion: spans may nest arbitrarily deep and a scraped file must
+    /// never overflow the stack; no list of children per node either).
     fn walk(&mut self, root: Node) {
-        let mut stack = vec![Step::Enter(root, None, false)];
-        while let Some(Step::Enter(node, parent, in_error)) = stack.pop() {
-            if node.is_missing() {
-                self.missing(node);
+        let k = kinds();
+        let mut cursor = root.walk();
+        // One frame per node whose children the cursor is among.
+        let mut frames: Vec<Frame> = Vec::new();
+        let top = Frame {
+            span: None,
+            in_error: false,
+            error_parent: false,
+        };
+        loop {
+            let node = cursor.node();
+            let here = frames.last().copied().unwrap_or(top);
+            let kind = node.kind_id();
+            // A span's attribute block and a critic's bodies are handled by
+            // their owner; only their syntax errors matter here. Inside an
+            // ERROR node only named nodes are looked at.
+            let skipped = ((kind == k.attributes || kind == k.critic_text) && !node.has_error())
+                || (here.error_parent && !node.is_named());
+            if !skipped
+                && let Some(span) = self.enter(node, here)
+                && cursor.goto_first_child()
+            {
+                let is_error = node.is_error();
+                frames.push(Frame {
+                    span,
+                    in_error: here.in_error || is_error,
+                    error_parent: is_error,
+                });
                 continue;
             }
-            let mut next_parent = parent;
-            let is_error = node.kind() == "ERROR";
-            match node.kind() {
-                // One report per error region: nested ERROR nodes repeat it.
-                "ERROR" if in_error => {}
-                "ERROR" => self.error(node),
-                "front_matter" if node.start_byte() == 0 => {
-                    self.markup.push(node.byte_range());
-                    self.front_matter = Some(FrontMatter::parse(self.src, node));
-                    // Children are only delimiters and opaque TOML; a
-                    // missing closing fence is still reported below.
-                    let mut cursor = node.walk();
-                    for child in node.children(&mut cursor) {
-                        if child.is_missing() {
-                            self.missing(child);
-                        }
-                    }
-                    continue;
+            // The next node: a sibling of this one or of its nearest
+            // ancestor that has one.
+            loop {
+                if frames.is_empty() {
+                    return;
                 }
-                "span" => {
-                    if let Some(index) = self.span(node, parent) {
-                        next_parent = Some(index);
-                    }
+                if cursor.goto_next_sibling() {
+                    break;
                 }
-                "escape" => {
-                    self.markup.push(node.start_byte()..node.start_byte() + 1);
-                }
-                "correction" | "comment" | "highlight" | "insertion" | "deletion" => {
-                    self.critic(node);
-                }
-                _ => {}
-            }
-            // Push children in reverse so they are visited in order.
-            let mut cursor = node.walk();
-            let children: Vec<Node> = node.children(&mut cursor).collect();
-            for child in children.into_iter().rev() {
-                // A span's attribute block and a critic's bodies are handled
-                // by their owner; only their syntax errors matter below.
-                if child.kind() == "attributes" || child.kind() == "critic_text" {
-                    if child.has_error() {
-                        stack.push(Step::Enter(child, next_parent, in_error || is_error));
-                    }
-                    continue;
-                }
-                if node.kind() == "ERROR" && !child.is_named() {
-                    continue;
-                }
-                stack.push(Step::Enter(child, next_parent, in_error || is_error));
+                cursor.goto_parent();
+                frames.pop();
             }
         }
     }
 
+    /// Records what `node` is, in the context `here` its parent gives it.
+    /// Returns the span its children are in, or None when they are not to
+    /// be walked.
+    fn enter(&mut self, node: Node, here: Frame) -> Option<Option<usize>> {
+        let k = kinds();
+        if node.is_missing() {
+            self.missing(node);
+            return None;
+        }
+        let kind = node.kind_id();
+        if node.is_error() {
+            // One report per error region: nested ERROR nodes repeat it.
+            if !here.in_error {
+                self.error(node);
+            }
+        } else if kind == k.front_matter && node.start_byte() == 0 {
+            self.markup.push(node.byte_range());
+            self.front_matter = Some(FrontMatter::parse(self.src, node));
+            // Children are only delimiters and opaque TOML; a missing
+            // closing fence is still reported.
+            let mut cursor = node.walk();
+            for child in node.children(&mut cursor) {
+                if child.is_missing() {
+                    self.missing(child);
+                }
+            }
+            return None;
+        } else if kind == k.span {
+            if let Some(index) = self.span(node, here.span) {
+                return Some(Some(index));
+            }
+        } else if kind == k.escape {
+            self.markup.push(node.start_byte()..node.start_byte() + 1);
+        } else if [
+            k.correction,
+            k.comment,
+            k.highlight,
+            k.insertion,
+            k.deletion,
+        ]
+        .contains(&kind)
+        {
+            self.critic(node);
+        }
+        Some(here.span)
+    }
+
     fn span(&mut self, node: Node, parent: Option<usize>) -> Option<usize> {
-        let attrs = node.child_by_field_name("attributes")?;
+        let k = kinds();
+        let attrs = node.child_by_field_id(k.field_attributes.get())?;
         let open = node.start_byte();
         let content = node
-            .child_by_field_name("content")
+            .child_by_field_id(k.field_content.get())
             .map_or(open + 1..open + 1, |c| c.byte_range());
         // `[` and everything from `]` to the end are markup.
         let close = attrs.start_byte().saturating_sub(1);
@@ -423,12 +537,12 @@ impl<'a> Builder<'a> {
         for attr in attrs.named_children(&mut cursor) {
             let text = self.text(attr);
             let range = attr.byte_range();
-            match attr.kind() {
-                "entity_ref" => span.entities.push(Spanned::new(
+            match attr.kind_id() {
+                id if id == k.entity_ref => span.entities.push(Spanned::new(
                     text[1..].to_string(),
                     range.start + 1..range.end,
                 )),
-                "kind" => {
+                id if id == k.kind => {
                     let kind = Spanned::new(text[1..].to_string(), range.start + 1..range.end);
                     if let Some(first) = &span.kind {
                         self.errors.push(SyntaxError {
@@ -444,20 +558,20 @@ impl<'a> Builder<'a> {
                         span.kind = Some(kind);
                     }
                 }
-                "anchor" => span.anchors.push(Spanned::new(
+                id if id == k.anchor => span.anchors.push(Spanned::new(
                     text[1..].to_string(),
                     range.start + 1..range.end,
                 )),
-                "flag" => span.flags.push(Spanned::new(text.to_string(), range)),
-                "property" => {
+                id if id == k.flag => span.flags.push(Spanned::new(text.to_string(), range)),
+                id if id == k.property => {
                     let (Some(key), Some(value)) = (
-                        attr.child_by_field_name("key"),
-                        attr.child_by_field_name("value"),
+                        attr.child_by_field_id(k.field_key.get()),
+                        attr.child_by_field_id(k.field_value.get()),
                     ) else {
                         continue;
                     };
                     let raw = self.text(value);
-                    let (value, vrange) = if value.kind() == "string" && raw.len() >= 2 {
+                    let (value, vrange) = if value.kind_id() == k.string && raw.len() >= 2 {
                         (
                             unescape_string(&raw[1..raw.len() - 1]),
                             value.start_byte() + 1..value.end_byte() - 1,
