@@ -55,6 +55,27 @@ fn check_raw_lints_the_scraped_texts() {
 }
 
 #[test]
+fn json_output_is_one_pretty_printed_array() {
+    // Findings in several files, and none at all: the bytes are what
+    // serde_json pretty-prints for the same array (the findings are
+    // printed a file at a time on every core, then joined).
+    let out = newsmark(&["check", "--format", "json", "corpus"], &repo());
+    let text = stdout(&out);
+    let findings: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(findings.as_array().is_some_and(|a| a.len() > 5), "{text}");
+    let again = serde_json::to_string_pretty(&findings).expect("printable");
+    assert_eq!(text, format!("{again}\n"));
+    let dir = tempdir();
+    std::fs::write(dir.path().join("clean.news"), "Nothing to see.\n").expect("write");
+    let out = newsmark(
+        &["check", "--no-cache", "--format", "json", "."],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "[]\n");
+}
+
+#[test]
 fn explicit_plain_file_is_checked_whatever_its_extension() {
     let dir = tempdir();
     let file = dir.path().join("scraped.html.txt");

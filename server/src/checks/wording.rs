@@ -60,11 +60,17 @@ pub fn push_bare(w: &str, out: &mut String) {
                 .map(|b| char::from(b.to_ascii_lowercase())),
         );
     } else {
-        out.extend(
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase),
-        );
+        // Often a quote's first or last word, ASCII but for its quotation
+        // mark: only the other characters go through Unicode's tables.
+        for c in w.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    out.push(c.to_ascii_lowercase());
+                }
+            } else if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            }
+        }
     }
 }
 

@@ -268,6 +268,25 @@ pub fn file_text(corpus: &Corpus, file: FileRef) -> Option<(&Path, std::borrow::
 enum Rendered {
     Text(String),
     Json(Result<serde_json::Value, String>),
+    /// For the JSON format: the finding as it is printed in the array.
+    Pretty(Result<String, String>),
+}
+
+/// `value` as `serde_json::to_writer_pretty` prints it as an element of a
+/// top-level array: pretty, each line indented one level. Done on every
+/// core per file rather than for the whole array at the end (a string
+/// never holds a raw line break, so indenting lines is safe).
+fn pretty_element(value: &serde_json::Value) -> Result<String, String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.push_str("  ");
+        out.push_str(line);
+    }
+    Ok(out)
 }
 
 /// The findings of one file (`group`, all in the same file), rendered;
@@ -296,7 +315,12 @@ fn render_file(
             let other = other.as_ref().map(|(p, t)| (*p, t.as_ref()));
             match format {
                 Format::Human => Rendered::Text(human(path, &text, &index, d, other, color)),
-                Format::Json | Format::Sarif | Format::Github => Rendered::Json(
+                Format::Json => Rendered::Pretty(
+                    serde_json::to_value(json_finding(path, &text, &index, d, other))
+                        .map_err(|e| e.to_string())
+                        .and_then(|v| pretty_element(&v)),
+                ),
+                Format::Sarif | Format::Github => Rendered::Json(
                     serde_json::to_value(json_finding(path, &text, &index, d, other))
                         .map_err(|e| e.to_string()),
                 ),
@@ -363,6 +387,7 @@ pub fn run(
     let mut files_with = 0;
     let mut bad_content = 0;
     let mut json = Vec::new();
+    let mut pretty: Vec<String> = Vec::new();
     for (corpus, diags, bad) in &outcome.corpora {
         // Encoding problems are findings about content, at error level.
         for e in bad {
@@ -375,12 +400,22 @@ pub fn run(
                 }
                 Format::Json | Format::Sarif | Format::Github => {
                     let (line, column) = e.position.unzip();
-                    json.push(serde_json::json!({
+                    let value = serde_json::json!({
                         "path": shown, "code": "encoding", "severity": "error", "message": e.message,
                         "help": "save the file as UTF-8 text", "line": line, "column": column,
                         "end_line": line, "end_column": column,
                         "start_byte": e.offset, "end_byte": e.offset, "fix": null,
-                    }))
+                    });
+                    if format == Format::Json {
+                        match pretty_element(&value) {
+                            Ok(p) => pretty.push(p),
+                            Err(e) => outcome
+                                .io_errors
+                                .push(format!("cannot serialise a finding: {e}")),
+                        }
+                    } else {
+                        json.push(value);
+                    }
                 }
             }
         }
@@ -407,7 +442,8 @@ pub fn run(
                         let _ = writeln!(stdout, "{t}\n");
                     }
                     Rendered::Json(Ok(v)) => json.push(v),
-                    Rendered::Json(Err(e)) => outcome
+                    Rendered::Pretty(Ok(v)) => pretty.push(v),
+                    Rendered::Json(Err(e)) | Rendered::Pretty(Err(e)) => outcome
                         .io_errors
                         .push(format!("cannot serialise a finding: {e}")),
                 }
@@ -416,8 +452,13 @@ pub fn run(
     }
     match format {
         Format::Json => {
-            let _ = serde_json::to_writer_pretty(&mut stdout, &json);
-            let _ = writeln!(stdout);
+            // What `to_writer_pretty` prints for the array of findings.
+            if pretty.is_empty() {
+                let _ = writeln!(stdout, "[]");
+            } else {
+                let _ = write!(stdout, "[\n{}", pretty.join(",\n"));
+                let _ = writeln!(stdout, "\n]");
+            }
         }
         Format::Sarif => {
             let _ = serde_json::to_writer_pretty(&mut stdout, &super::ci_formats::sarif(&json));
@@ -486,11 +527,17 @@ pub fn run(
     for e in &outcome.io_errors {
         eprintln!("error: {e}");
     }
-    if !outcome.io_errors.is_empty() {
+    let code = if !outcome.io_errors.is_empty() {
         ExitCode::from(2)
     } else if counts.contains_key(&Severity::Error) || bad_content > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends right after this: the system takes its memory back
+    // at once, where freeing the corpora (every article's text, summary and
+    // findings, allocation by allocation) took 0.05 s of a one-second run
+    // at 10,000 articles.
+    std::mem::forget(outcome);
+    code
 }
