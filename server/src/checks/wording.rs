@@ -131,34 +131,33 @@ impl Words {
 
 fn diff_words(ow: &[&str], ok: &[String], nw: &[&str], nk: &[String]) -> Vec<DiffPart> {
     let mut out: Vec<DiffPart> = Vec::new();
+    // Appends `word` and a space, to the last part when it is of the same
+    // kind (runs of one kind are merged).
+    let mut push = |part: fn(String) -> DiffPart, word: &str| {
+        let text = match (out.last_mut(), part(String::new())) {
+            (Some(DiffPart::Same(a)), DiffPart::Same(_))
+            | (Some(DiffPart::Removed(a)), DiffPart::Removed(_))
+            | (Some(DiffPart::Added(a)), DiffPart::Added(_)) => a,
+            (_, fresh) => {
+                out.push(fresh);
+                match out.last_mut() {
+                    Some(DiffPart::Same(a) | DiffPart::Removed(a) | DiffPart::Added(a)) => a,
+                    None => return,
+                }
+            }
+        };
+        text.push_str(word);
+        text.push(' ');
+    };
     for op in similar::capture_diff_slices(similar::Algorithm::Myers, ok, nk) {
         let (tag, old_range, new_range) = op.as_tag_tuple();
-        let removed = || {
-            old_range
-                .clone()
-                .map(|i| DiffPart::Removed(format!("{} ", ow[i])))
-        };
-        let added = || {
-            new_range
-                .clone()
-                .map(|i| DiffPart::Added(format!("{} ", nw[i])))
-        };
-        let parts: Vec<DiffPart> = match tag {
-            DiffTag::Equal => new_range
-                .clone()
-                .map(|i| DiffPart::Same(format!("{} ", nw[i])))
-                .collect(),
-            DiffTag::Delete => removed().collect(),
-            DiffTag::Insert => added().collect(),
-            DiffTag::Replace => removed().chain(added()).collect(),
-        };
-        for part in parts {
-            // Merge runs of the same kind.
-            match (out.last_mut(), &part) {
-                (Some(DiffPart::Same(a)), DiffPart::Same(b))
-                | (Some(DiffPart::Removed(a)), DiffPart::Removed(b))
-                | (Some(DiffPart::Added(a)), DiffPart::Added(b)) => a.push_str(b),
-                _ => out.push(part),
+        match tag {
+            DiffTag::Equal => new_range.for_each(|i| push(DiffPart::Same, nw[i])),
+            DiffTag::Delete => old_range.for_each(|i| push(DiffPart::Removed, ow[i])),
+            DiffTag::Insert => new_range.for_each(|i| push(DiffPart::Added, nw[i])),
+            DiffTag::Replace => {
+                old_range.for_each(|i| push(DiffPart::Removed, ow[i]));
+                new_range.for_each(|i| push(DiffPart::Added, nw[i]));
             }
         }
     }
