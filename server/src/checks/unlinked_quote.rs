@@ -107,8 +107,8 @@ fn candidates(
         hits.extend(
             index
                 .shingles
-                .lookup(h, upto)
-                .filter(|&(j, _, t)| j != i && (tag == 0 || t != tag))
+                .lookup(h, upto, tag)
+                .filter(|&(j, _, _)| j != i)
                 .map(|(j, m, _)| (j, m)),
         );
     }

@@ -57,7 +57,7 @@ use crate::checks::{Diagnostic, FileRef, Fix, RULES, Severity};
 use crate::syntax::TextRange;
 
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// How long before a load started a file must have last been written for
 /// its entry to carry a [`Stamp`]: well beyond the granularity of file
 /// times (a few milliseconds on Linux, two seconds on FAT).

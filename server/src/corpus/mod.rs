@@ -217,12 +217,15 @@ impl PartialEq for PathIndex {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Shingle {
     hash: u32,
+    /// The quote's `claim=` as a number ([`Shingles::claim_tag`]). Sorted
+    /// before the article, so that the quotes of one claim holding a 3-gram
+    /// are side by side and a lookup for a quote of that claim skips them
+    /// in one step: quotes of one claim share most of their 3-grams, and
+    /// scanning them was quadratic in how often a claim is quoted (a fifth
+    /// of a cold `check` at 100,000 articles).
+    tag: u32,
     article: u32,
     statement: u32,
-    /// The quote's `claim=` as a number ([`Shingles::claim_tag`]), so a
-    /// lookup can skip the quotes already linked to the same claim without
-    /// reading them.
-    tag: u32,
 }
 
 /// The shingle index of `unlinked-quote`: word 3-gram (hashed) to the
@@ -333,21 +336,40 @@ impl Shingles {
             .unwrap_or(0)
     }
 
-    /// The quotes of articles before `upto` holding 3-gram `hash`,
+    /// The quotes of articles before `upto` holding 3-gram `hash`, but for
+    /// those of the claim numbered `skip` (0: none skipped),
     /// `(article, statement, claim tag)`, in no particular order.
-    pub fn lookup(&self, hash: u32, upto: usize) -> impl Iterator<Item = (usize, usize, u32)> + '_ {
+    pub fn lookup(
+        &self,
+        hash: u32,
+        upto: usize,
+        skip: u32,
+    ) -> impl Iterator<Item = (usize, usize, u32)> + '_ {
         let run = (u64::from(hash) >> self.shift) as usize;
-        let (lo, hi) = match (self.starts.get(run), self.starts.get(run + 1)) {
-            (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
+        let run = match (self.starts.get(run), self.starts.get(run + 1)) {
+            (Some(&lo), Some(&hi)) => self.base.get(lo as usize..hi as usize),
             // The default (empty) index has no runs.
-            _ => (0, 0),
+            _ => None,
+        }
+        .unwrap_or_default();
+        // Every entry of a hash is in its run, sorted by claim tag.
+        let run = &run[run.partition_point(|e| e.hash < hash)..];
+        let entries = &run[..run.partition_point(|e| e.hash == hash)];
+        let (before, after) = if skip == 0 {
+            (entries, &[][..])
+        } else {
+            (
+                &entries[..entries.partition_point(|e| e.tag < skip)],
+                &entries[entries.partition_point(|e| e.tag <= skip)..],
+            )
         };
-        let run = self.base.get(lo..hi).unwrap_or_default();
-        let from = lo + run.partition_point(|e| e.hash < hash);
-        let base = self.base[from..]
+        let base = before
             .iter()
-            .take_while(move |e| e.hash == hash && (e.article as usize) < upto)
-            .filter(|e| !self.stale.get(e.article as usize).copied().unwrap_or(false))
+            .chain(after)
+            .filter(move |e| {
+                (e.article as usize) < upto
+                    && !self.stale.get(e.article as usize).copied().unwrap_or(false)
+            })
             .map(|e| (e.article as usize, e.statement as usize, e.tag));
         let added = self
             .added
@@ -355,7 +377,8 @@ impl Shingles {
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .copied()
-            .take_while(move |e| e.0 < upto);
+            .take_while(move |e| e.0 < upto)
+            .filter(move |e| skip == 0 || e.2 != skip);
         base.chain(added)
     }
 
