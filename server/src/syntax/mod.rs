@@ -193,15 +193,19 @@ pub fn parse_plain(text: &str) -> Document {
 impl Document {
     /// Builds the typed document from a tree of `text`.
     pub fn from_tree(text: &str, tree: &Tree) -> Document {
+        // Each span opens with a `[`: room for them all at once (spans are
+        // large, and a list grown by doubling copies them over and over).
+        let brackets = memchr::memchr_iter(b'[', text.as_bytes()).count();
         let mut builder = Builder {
             src: text,
-            spans: Vec::new(),
+            spans: Vec::with_capacity(brackets),
             critics: Vec::new(),
             errors: Vec::new(),
-            markup: Vec::new(),
+            markup: Vec::with_capacity(2 * brackets + 1),
             front_matter: None,
-            depths: Vec::new(),
+            depths: Vec::with_capacity(brackets),
             too_deep: false,
+            attributes: tree.walk(),
         };
         builder.walk(tree.root_node());
         let body_start = builder
@@ -303,8 +307,10 @@ impl Document {
     }
 }
 
-struct Builder<'a> {
+struct Builder<'a, 't> {
     src: &'a str,
+    /// A cursor reused for every attribute block (a new one allocates).
+    attributes: tree_sitter::TreeCursor<'t>,
     spans: Vec<Span>,
     critics: Vec<Critic>,
     errors: Vec<SyntaxError>,
@@ -393,7 +399,7 @@ struct Frame {
     error_parent: bool,
 }
 
-impl<'a> Builder<'a> {
+impl<'a, 't> Builder<'a, 't> {
     fn text(&self, node: Node) -> &'a str {
         self.src.get(node.byte_range()).unwrap_or("")
     }
@@ -401,7 +407,7 @@ impl<'a> Builder<'a> {
     /// Visits every node in document order with one tree cursor (no
     /// recursion: spans may nest arbitrarily deep and a scraped file must
     /// never overflow the stack; no list of children per node either).
-    fn walk(&mut self, root: Node) {
+    fn walk(&mut self, root: Node<'t>) {
         let k = kinds();
         let mut cursor = root.walk();
         // One frame per node whose children the cursor is among.
@@ -450,7 +456,7 @@ impl<'a> Builder<'a> {
     /// Records what `node` is, in the context `here` its parent gives it.
     /// Returns the span its children are in, or None when they are not to
     /// be walked.
-    fn enter(&mut self, node: Node, here: Frame) -> Option<Option<usize>> {
+    fn enter(&mut self, node: Node<'t>, here: Frame) -> Option<Option<usize>> {
         let k = kinds();
         if node.is_missing() {
             self.missing(node);
@@ -494,7 +500,7 @@ impl<'a> Builder<'a> {
         Some(here.span)
     }
 
-    fn span(&mut self, node: Node, parent: Option<usize>) -> Option<usize> {
+    fn span(&mut self, node: Node<'t>, parent: Option<usize>) -> Option<usize> {
         let k = kinds();
         let attrs = node.child_by_field_id(k.field_attributes.get())?;
         let open = node.start_byte();
@@ -533,8 +539,14 @@ impl<'a> Builder<'a> {
             flags: Vec::new(),
             parent,
         };
-        let mut cursor = attrs.walk();
-        for attr in attrs.named_children(&mut cursor) {
+        self.attributes.reset(attrs);
+        let mut more = self.attributes.goto_first_child();
+        while more {
+            let attr = self.attributes.node();
+            more = self.attributes.goto_next_sibling();
+            if !attr.is_named() {
+                continue;
+            }
             let text = self.text(attr);
             let range = attr.byte_range();
             match attr.kind_id() {
