@@ -130,9 +130,7 @@ static GATE_FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 fn open_gates(text: &str) -> u8 {
     // Case-insensitive patterns also match `ſ` for `s` and the Kelvin sign
     // for `k`, which the ASCII finder does not: such a text runs them all.
-    // Two searches for one character each (a byte search for its last
-    // byte): a search for either of two characters decodes every one.
-    if text.contains('\u{17f}') || text.contains('\u{212a}') {
+    if super::folds_into_ascii(text) {
         return u8::MAX;
     }
     GATE_FINDER

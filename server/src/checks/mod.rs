@@ -372,6 +372,15 @@ pub(crate) fn from_text(
         .collect()
 }
 
+/// Whether `text` holds a character that Unicode's case-insensitive
+/// matching takes for an ASCII letter (`ſ` for `s`, the Kelvin sign for
+/// `k`): ASCII-only quick tests in front of case-insensitive patterns must
+/// let such a text through. One byte search per character (a search for
+/// either of two characters decodes every one).
+pub(crate) fn folds_into_ascii(text: &str) -> bool {
+    text.contains('\u{17f}') || text.contains('\u{212a}')
+}
+
 /// Runs one of the text rules (`garbled-token`, `broken-sentence`,
 /// `scrape-boilerplate`, `anonymous-source`) on plain article text. Used to
 /// keep the rules quiet on clean real-world text.

@@ -315,15 +315,15 @@ fn render_file(
             let other = other.as_ref().map(|(p, t)| (*p, t.as_ref()));
             match format {
                 Format::Human => Rendered::Text(human(path, &text, &index, d, other, color)),
-                Format::Json => Rendered::Pretty(
-                    serde_json::to_value(json_finding(path, &text, &index, d, other))
-                        .map_err(|e| e.to_string())
-                        .and_then(|v| pretty_element(&v)),
-                ),
-                Format::Sarif | Format::Github => Rendered::Json(
-                    serde_json::to_value(json_finding(path, &text, &index, d, other))
-                        .map_err(|e| e.to_string()),
-                ),
+                Format::Json | Format::Sarif | Format::Github => {
+                    let value = serde_json::to_value(json_finding(path, &text, &index, d, other))
+                        .map_err(|e| e.to_string());
+                    if format == Format::Json {
+                        Rendered::Pretty(value.and_then(|v| pretty_element(&v)))
+                    } else {
+                        Rendered::Json(value)
+                    }
+                }
             }
         })
         .collect()
