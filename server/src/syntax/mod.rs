@@ -206,6 +206,7 @@ impl Document {
             depths: Vec::with_capacity(brackets),
             too_deep: false,
             attributes: tree.walk(),
+            attribute_list: Vec::new(),
         };
         builder.walk(tree.root_node());
         let body_start = builder
@@ -311,6 +312,8 @@ struct Builder<'a, 't> {
     src: &'a str,
     /// A cursor reused for every attribute block (a new one allocates).
     attributes: tree_sitter::TreeCursor<'t>,
+    /// The list of a span's attributes, reused from span to span.
+    attribute_list: Vec<Attribute>,
     spans: Vec<Span>,
     critics: Vec<Critic>,
     errors: Vec<SyntaxError>,
@@ -539,6 +542,27 @@ impl<'a, 't> Builder<'a, 't> {
             flags: Vec::new(),
             parent,
         };
+        let mut list = std::mem::take(&mut self.attribute_list);
+        list.clear();
+        let read = !attrs.has_error()
+            && read_attributes(self.src, attrs.byte_range(), &mut list).is_some();
+        if !read {
+            list.clear();
+            self.attributes_of(attrs, &mut list);
+        }
+        for attr in &list {
+            self.apply(&mut span, attr);
+        }
+        self.attribute_list = list;
+        self.spans.push(span);
+        self.depths.push(depth);
+        Some(self.spans.len() - 1)
+    }
+
+    /// The attributes of block `attrs`, from the tree: the way for a block
+    /// with a syntax error, and what [`read_attributes`] is tested against.
+    fn attributes_of(&mut self, attrs: Node<'t>, list: &mut Vec<Attribute>) {
+        let k = kinds();
         self.attributes.reset(attrs);
         let mut more = self.attributes.goto_first_child();
         while more {
@@ -547,34 +571,12 @@ impl<'a, 't> Builder<'a, 't> {
             if !attr.is_named() {
                 continue;
             }
-            let text = self.text(attr);
             let range = attr.byte_range();
-            match attr.kind_id() {
-                id if id == k.entity_ref => span.entities.push(Spanned::new(
-                    text[1..].to_string(),
-                    range.start + 1..range.end,
-                )),
-                id if id == k.kind => {
-                    let kind = Spanned::new(text[1..].to_string(), range.start + 1..range.end);
-                    if let Some(first) = &span.kind {
-                        self.errors.push(SyntaxError {
-                            range: range.clone(),
-                            message: format!(
-                                "a span has one kind; `.{}` is already given",
-                                first.value
-                            ),
-                            help: Some("remove one of the kinds".into()),
-                            fix: None,
-                        });
-                    } else {
-                        span.kind = Some(kind);
-                    }
-                }
-                id if id == k.anchor => span.anchors.push(Spanned::new(
-                    text[1..].to_string(),
-                    range.start + 1..range.end,
-                )),
-                id if id == k.flag => span.flags.push(Spanned::new(text.to_string(), range)),
+            list.push(match attr.kind_id() {
+                id if id == k.entity_ref => Attribute::Entity(range),
+                id if id == k.kind => Attribute::Kind(range),
+                id if id == k.anchor => Attribute::Anchor(range),
+                id if id == k.flag => Attribute::Flag(range),
                 id if id == k.property => {
                     let (Some(key), Some(value)) = (
                         attr.child_by_field_id(k.field_key.get()),
@@ -582,26 +584,65 @@ impl<'a, 't> Builder<'a, 't> {
                     ) else {
                         continue;
                     };
-                    let raw = self.text(value);
-                    let (value, vrange) = if value.kind_id() == k.string && raw.len() >= 2 {
-                        (
-                            unescape_string(&raw[1..raw.len() - 1]),
-                            value.start_byte() + 1..value.end_byte() - 1,
-                        )
-                    } else {
-                        (raw.to_string(), value.byte_range())
-                    };
-                    span.properties.push(Property {
-                        key: Spanned::new(self.text(key).to_string(), key.byte_range()),
-                        value: Spanned::new(value, vrange),
-                    });
+                    Attribute::Property {
+                        key: key.byte_range(),
+                        value: value.byte_range(),
+                        string: value.kind_id() == k.string,
+                    }
                 }
-                _ => {}
+                _ => continue,
+            });
+        }
+    }
+
+    /// Adds `attr` to `span`.
+    fn apply(&mut self, span: &mut Span, attr: &Attribute) {
+        let src = self.src;
+        let text = |r: &TextRange| src.get(r.clone()).unwrap_or("");
+        // The name after a sigil (`@`, `.`, `#`).
+        let named = |r: &TextRange| {
+            Spanned::new(
+                text(r).get(1..).unwrap_or("").to_string(),
+                r.start + 1..r.end,
+            )
+        };
+        match attr {
+            Attribute::Entity(r) => span.entities.push(named(r)),
+            Attribute::Anchor(r) => span.anchors.push(named(r)),
+            Attribute::Flag(r) => span
+                .flags
+                .push(Spanned::new(text(r).to_string(), r.clone())),
+            Attribute::Kind(r) => {
+                if let Some(first) = &span.kind {
+                    self.errors.push(SyntaxError {
+                        range: r.clone(),
+                        message: format!(
+                            "a span has one kind; `.{}` is already given",
+                            first.value
+                        ),
+                        help: Some("remove one of the kinds".into()),
+                        fix: None,
+                    });
+                } else {
+                    span.kind = Some(named(r));
+                }
+            }
+            Attribute::Property { key, value, string } => {
+                let raw = text(value);
+                let (value, vrange) = if *string && raw.len() >= 2 {
+                    (
+                        unescape_string(&raw[1..raw.len() - 1]),
+                        value.start + 1..value.end - 1,
+                    )
+                } else {
+                    (raw.to_string(), value.clone())
+                };
+                span.properties.push(Property {
+                    key: Spanned::new(text(key).to_string(), key.clone()),
+                    value: Spanned::new(value, vrange),
+                });
             }
         }
-        self.spans.push(span);
-        self.depths.push(depth);
-        Some(self.spans.len() - 1)
     }
 
     fn critic(&mut self, node: Node) {
@@ -814,6 +855,113 @@ fn escape_brackets(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// One attribute of a block, as byte ranges of the file (with its sigil:
+/// `@`, `.`, `#`).
+#[derive(Debug, Clone, PartialEq)]
+enum Attribute {
+    Entity(TextRange),
+    Kind(TextRange),
+    Anchor(TextRange),
+    Flag(TextRange),
+    /// `key=value`; `string` when the value is a quoted string.
+    Property {
+        key: TextRange,
+        value: TextRange,
+        string: bool,
+    },
+}
+
+/// The attributes of the error-free block at `range` of `src`, read from
+/// its text by the grammar's token rules. Stepping a tree cursor through a
+/// block's children (hidden repetition nodes and spaces among them) cost
+/// about 650 instructions a step, a fifth of building a document. A block
+/// with anything but ASCII in it, or anything these rules do not expect,
+/// gives None: the tree is read instead. A property test holds the two
+/// ways equal on every block the grammar accepts.
+fn read_attributes(src: &str, range: TextRange, list: &mut Vec<Attribute>) -> Option<()> {
+    let block = src.as_bytes().get(range.clone())?;
+    if !block.is_ascii() || block.first() != Some(&b'{') || block.last() != Some(&b'}') {
+        return None;
+    }
+    let end = block.len() - 1;
+    let id = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    // The length of the run from `at` whose bytes pass `ok`.
+    let run =
+        |at: usize, ok: &dyn Fn(u8) -> bool| block[at..end].iter().take_while(|b| ok(**b)).count();
+    let at_ = |r: std::ops::Range<usize>| range.start + r.start..range.start + r.end;
+    let mut at = 1;
+    loop {
+        at += run(at, &|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        if at == end {
+            return Some(());
+        }
+        let first = block[at];
+        let start = at;
+        match first {
+            b'@' | b'#' => {
+                let n = run(at + 1, &|b| id(b));
+                if n == 0 || block[at + 1] == b'-' {
+                    return None;
+                }
+                at += 1 + n;
+                let r = at_(start..at);
+                list.push(if first == b'@' {
+                    Attribute::Entity(r)
+                } else {
+                    Attribute::Anchor(r)
+                });
+            }
+            b'.' => {
+                if !block[at + 1].is_ascii_alphabetic() {
+                    return None;
+                }
+                at += 1 + run(at + 1, &|b| id(b));
+                list.push(Attribute::Kind(at_(start..at)));
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                at += run(at, &|b| id(b));
+                if block[at] != b'=' {
+                    list.push(Attribute::Flag(at_(start..at)));
+                    continue;
+                }
+                let key = at_(start..at);
+                at += 1;
+                let value_start = at;
+                let string = block[at] == b'"';
+                if string {
+                    at += 1;
+                    loop {
+                        match block.get(at)? {
+                            b'"' => break,
+                            b'\\' => at += 2,
+                            b'\r' | b'\n' => return None,
+                            _ => at += 1,
+                        }
+                    }
+                    at += 1;
+                    if at > end {
+                        return None;
+                    }
+                } else {
+                    let n = run(at, &|b| {
+                        !(b.is_ascii_whitespace() || b == 0x0b || matches!(b, b'"' | b'{' | b'}'))
+                    });
+                    if n == 0 {
+                        return None;
+                    }
+                    at += n;
+                }
+                list.push(Attribute::Property {
+                    key,
+                    value: at_(value_start..at),
+                    string,
+                });
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn unescape_string(s: &str) -> String {

@@ -295,3 +295,83 @@ fn missing_fence_of_a_front_matter_mid_text_is_reported_where_it_is() {
     let fence = parse("+++\nid = \"a\"\n");
     assert_eq!(fence.errors[0].range, 0..3, "{:?}", fence.errors);
 }
+
+/// Every attribute block of `src` whose tree has no error: the attributes
+/// as [`read_attributes`] reads them from the text, and as the tree holds
+/// them.
+fn attribute_blocks(src: &str) -> Vec<(Option<Vec<Attribute>>, Vec<Attribute>)> {
+    let tree = parse_tree(src);
+    let mut builder = Builder {
+        src,
+        spans: Vec::new(),
+        critics: Vec::new(),
+        errors: Vec::new(),
+        markup: Vec::new(),
+        front_matter: None,
+        depths: Vec::new(),
+        too_deep: false,
+        attributes: tree.walk(),
+        attribute_list: Vec::new(),
+    };
+    let mut blocks = Vec::new();
+    let mut cursor = tree.walk();
+    // Every node, in order (the tests' documents are small).
+    let mut nodes = vec![tree.root_node()];
+    while let Some(node) = nodes.pop() {
+        if node.kind() == "attributes" && !node.has_error() {
+            let mut quick = Vec::new();
+            let read = read_attributes(src, node.byte_range(), &mut quick).map(|()| quick);
+            let mut walked = Vec::new();
+            builder.attributes_of(node, &mut walked);
+            blocks.push((read, walked));
+        }
+        nodes.extend(node.children(&mut cursor));
+    }
+    blocks
+}
+
+/// Attribute blocks the grammar accepts, and some it does not: every kind
+/// of attribute, spaces and line breaks between them or none, strings
+/// with escapes and braces, values with `=` and `@` in them, stray
+/// characters.
+const BLOCK: &str = concat!(
+    "\\{[ \t]{0,2}((@[a-z0-9_][a-z0-9_-]{0,3}|\\.[a-zA-Z][a-z0-9_-]{0,3}|#[a-z0-9_-]{1,3}",
+    "|[a-zA-Z_][a-z0-9_-]{0,3}|[a-z_]{1,3}=(\"([a-z }{@]|\\\\[\"\\\\n])*\"|[a-z0-9=@.:/#-]{1,5}))",
+    "([ \t]{0,2}|[ \t]?\n[ \t]?|[,;!\u{1}\u{b}\u{c}]|\u{e9})){0,5}\\}",
+);
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(1024))]
+    /// Reading a block's attributes from its text gives what the tree
+    /// gives, for every block the grammar accepts (the others are read
+    /// from the tree).
+    #[test]
+    fn attributes_read_from_text_are_those_of_the_tree(
+        blocks in proptest::collection::vec(BLOCK, 1..4),
+    ) {
+        let src: String = blocks.iter().map(|b| format!("[x]{b} ")).collect();
+        for (read, walked) in attribute_blocks(&src) {
+            if let Some(read) = read {
+                proptest::prop_assert_eq!(read, walked, "{:?}", src);
+            }
+        }
+    }
+}
+
+/// The text reader is worth having: the blocks of the seed corpus and of
+/// generated corpora are read from their text.
+#[test]
+fn common_attribute_blocks_are_read_from_the_text() {
+    let src = concat!(
+        "[Kim]{@kim-yo-jong .person} said [“no”]{.quote #q1 by=@kcna claim=denial src=kcna-2022-09-22#q1} ",
+        "[2022-09-21]{.date when=2022-09-21} [86000]{.qty n=86000 unit=troops fact=f85} ",
+        "[x]{.claim anon note=\"a \\\"quoted\\\" {brace}\"\n  by=@a}",
+        // Attributes side by side.
+        "[y]{x#a y@b z.k @a.b#c d=e@f g=\"h\"i}",
+    );
+    let blocks = attribute_blocks(src);
+    assert_eq!(blocks.len(), 6);
+    for (read, walked) in blocks {
+        assert_eq!(read.as_ref(), Some(&walked), "{walked:?}");
+    }
+}
