@@ -785,7 +785,7 @@ pub fn line_col_in_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// Parses one article from its text. `plain` reads it as scraped text.

@@ -193,6 +193,10 @@ pub fn parse_plain(text: &str) -> Document {
 impl Document {
     /// Builds the typed document from a tree of `text`.
     pub fn from_tree(text: &str, tree: &Tree) -> Document {
+        Document::build(text, tree, true)
+    }
+
+    fn build(text: &str, tree: &Tree, shortcuts: bool) -> Document {
         // Each span opens with a `[`: room for them all at once (spans are
         // large, and a list grown by doubling copies them over and over).
         let brackets = memchr::memchr_iter(b'[', text.as_bytes()).count();
@@ -207,6 +211,7 @@ impl Document {
             too_deep: false,
             attributes: tree.walk(),
             attribute_list: Vec::new(),
+            shortcuts,
         };
         builder.walk(tree.root_node());
         let body_start = builder
@@ -314,6 +319,10 @@ struct Builder<'a, 't> {
     attributes: tree_sitter::TreeCursor<'t>,
     /// The list of a span's attributes, reused from span to span.
     attribute_list: Vec<Attribute>,
+    /// Whether the quick ways are taken: attribute blocks read from their
+    /// text, plain span content and text nodes not walked. Off only in the
+    /// test that holds them to the slow ways.
+    shortcuts: bool,
     spans: Vec<Span>,
     critics: Vec<Critic>,
     errors: Vec<SyntaxError>,
@@ -331,6 +340,7 @@ struct Builder<'a, 't> {
 /// article can afford (`Node::kind` looks the name up and compares
 /// strings; `child_by_field_name` scans the field names each call).
 struct Kinds {
+    text: u16,
     front_matter: u16,
     span: u16,
     escape: u16,
@@ -367,6 +377,7 @@ fn kinds() -> &'static Kinds {
                 .expect("the bundled grammar has the fields the builder reads")
         };
         Kinds {
+            text: named("text"),
             front_matter: named("front_matter"),
             span: named("span"),
             escape: named("escape"),
@@ -427,7 +438,10 @@ impl<'a, 't> Builder<'a, 't> {
             // A span's attribute block and a critic's bodies are handled by
             // their owner; only their syntax errors matter here. Inside an
             // ERROR node only named nodes are looked at.
+            // Text is a leaf with nothing to record, unless error recovery
+            // made it up (a missing node, reported).
             let skipped = ((kind == k.attributes || kind == k.critic_text) && !node.has_error())
+                || (self.shortcuts && kind == k.text && !node.is_missing())
                 || (here.error_parent && !node.is_named());
             if !skipped
                 && let Some(span) = self.enter(node, here)
@@ -485,6 +499,21 @@ impl<'a, 't> Builder<'a, 't> {
             return None;
         } else if kind == k.span {
             if let Some(index) = self.span(node, here.span) {
+                // Content where no span, escape or critic can start, in a
+                // span without a syntax error, holds nothing to record:
+                // most spans' children (brackets, content, its text) are
+                // not walked.
+                let plain = self.spans.get(index).is_some_and(|s| {
+                    let content = self
+                        .src
+                        .as_bytes()
+                        .get(s.content.clone())
+                        .unwrap_or_default();
+                    memchr::memchr3(b'[', b'{', b'\\', content).is_none()
+                });
+                if self.shortcuts && plain && !node.has_error() {
+                    return None;
+                }
                 return Some(Some(index));
             }
         } else if kind == k.escape {
@@ -544,7 +573,8 @@ impl<'a, 't> Builder<'a, 't> {
         };
         let mut list = std::mem::take(&mut self.attribute_list);
         list.clear();
-        let read = !attrs.has_error()
+        let read = self.shortcuts
+            && !attrs.has_error()
             && read_attributes(self.src, attrs.byte_range(), &mut list).is_some();
         if !read {
             list.clear();

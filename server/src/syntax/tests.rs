@@ -312,6 +312,7 @@ fn attribute_blocks(src: &str) -> Vec<(Option<Vec<Attribute>>, Vec<Attribute>)> 
         too_deep: false,
         attributes: tree.walk(),
         attribute_list: Vec::new(),
+        shortcuts: true,
     };
     let mut blocks = Vec::new();
     let mut cursor = tree.walk();
@@ -373,5 +374,59 @@ fn common_attribute_blocks_are_read_from_the_text() {
     assert_eq!(blocks.len(), 6);
     for (read, walked) in blocks {
         assert_eq!(read.as_ref(), Some(&walked), "{walked:?}");
+    }
+}
+
+/// Markup, whole and in pieces, to build documents of.
+const PIECES: &[&str] = &[
+    "[",
+    "]",
+    "{",
+    "}",
+    "\\",
+    "\\[",
+    "\"",
+    " ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "word",
+    "é",
+    "]{@prk}",
+    "]{.quote by=@prk #q1}",
+    "]{.date when=2022-09-22 note=\"a b\"}",
+    "]{.kind .kind}",
+    "]{@}",
+    "]{x=}",
+    "[North Korea]{@prk}",
+    "[“한국”]{.quote src=other#q}",
+    "{~~",
+    "~>",
+    "~~}",
+    "{~~src950s~>1950s~~}",
+    "{++",
+    "++}",
+    "{--x--}",
+    "{>>note<<}",
+    "{==hi==}",
+    "+++\n",
+    "+++\nid = \"a\"\n+++\n",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+    /// The quick ways of building a document (attribute blocks read from
+    /// their text, plain content and text nodes not walked) build the
+    /// document the full walk of the tree builds: spans, attributes,
+    /// critics, errors, front matter and article text.
+    #[test]
+    fn the_quick_build_equals_the_full_walk(
+        pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..40),
+    ) {
+        let src = pieces.concat();
+        let tree = parse_tree(&src);
+        let quick = format!("{:?}", Document::build(&src, &tree, true));
+        let full = format!("{:?}", Document::build(&src, &tree, false));
+        proptest::prop_assert_eq!(quick, full, "{:?}", src);
     }
 }
