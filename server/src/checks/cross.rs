@@ -175,7 +175,12 @@ pub fn quoted_after_edit(
 }
 
 /// The findings of one group.
-fn compute(corpus: &Corpus, key: &Key, firsts: &HashMap<Name, Firsts>) -> Vec<Diagnostic> {
+fn compute(
+    corpus: &Corpus,
+    key: &Key,
+    firsts: &HashMap<Name, Firsts>,
+    pairs: Option<&unlinked_quote::Pairs>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     match key {
         Key::Entity(id) => {
@@ -204,7 +209,7 @@ fn compute(corpus: &Corpus, key: &Key, firsts: &HashMap<Name, Firsts>) -> Vec<Di
         Key::Article(i) => {
             if let Some(a) = corpus.articles.get(*i) {
                 out.extend(duplicate_id::check_anchors(*i, a));
-                out.extend(unlinked_quote::check_article(corpus, *i));
+                out.extend(unlinked_quote::check_article(corpus, *i, pairs));
             }
         }
         Key::Registry => {
@@ -242,7 +247,7 @@ pub fn findings_in_article(corpus: &Corpus, i: usize) -> Vec<Diagnostic> {
         .collect();
     let file = FileRef::Article(i);
     keys.iter()
-        .flat_map(|k| compute(corpus, k, &firsts))
+        .flat_map(|k| compute(corpus, k, &firsts, None))
         .filter(|d| d.file == file)
         .collect()
 }
@@ -469,10 +474,17 @@ impl Cross {
             .into_par_iter()
             .map(|c| (*c, Firsts::of(corpus, c)))
             .collect();
+        // Most articles' own groups at once (a refresh of every group, or
+        // its first step): every quote's `unlinked-quote` candidates in
+        // one pass, instead of a look-up per quote.
+        let articles = keys.iter().filter(|k| matches!(k, Key::Article(_))).count();
+        let pairs = (articles > 0 && articles >= corpus.articles.len() / 4)
+            .then(|| unlinked_quote::Pairs::of(corpus))
+            .flatten();
         let results: Vec<(Key, Vec<Diagnostic>)> = keys
             .into_par_iter()
             .map(|k| {
-                let found = compute(corpus, &k, &firsts);
+                let found = compute(corpus, &k, &firsts, pairs.as_ref());
                 (k, found)
             })
             .collect();

@@ -138,15 +138,51 @@ pub fn partners(articles: &[Article], index: &Index, i: usize, s: &Summary) -> V
     out
 }
 
+/// The candidate pairs of every quote of the corpus at once
+/// ([`crate::corpus::Shingles::pairs`]), for a refresh of every article's
+/// findings.
+pub struct Pairs(Vec<[u32; 4]>);
+
+impl Pairs {
+    pub fn of(corpus: &Corpus) -> Option<Pairs> {
+        corpus.index.shingles.pairs().map(Pairs)
+    }
+
+    /// The earlier quotes `(article, statement)` paired with statement `m`
+    /// of article `j`, ascending.
+    fn of_quote(&self, j: usize, m: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let key = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let (j, m) = (key(j), key(m));
+        let from = self.0.partition_point(|p| (p[0], p[1]) < (j, m));
+        self.0[from..]
+            .iter()
+            .take_while(move |p| (p[0], p[1]) == (j, m))
+            .map(|p| (p[2] as usize, p[3] as usize))
+    }
+}
+
 /// The `unlinked-quote` findings located in article `j`: its quotes nearly
 /// identical to a quote of an earlier article, with no shared `claim=`.
-pub fn check_article(corpus: &Corpus, j: usize) -> Vec<Diagnostic> {
+/// `pairs`, when given, holds every quote's candidates.
+pub fn check_article(corpus: &Corpus, j: usize, pairs: Option<&Pairs>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some(later) = corpus.articles.get(j) else {
         return out;
     };
-    for (_, b) in long_quotes(&later.summary) {
-        let found = candidates(&corpus.articles, &corpus.index, j, b, j);
+    for (m, b) in long_quotes(&later.summary) {
+        let found: Vec<(usize, usize)> = match pairs {
+            Some(pairs) => pairs
+                .of_quote(j, m)
+                .filter(|&(i, n)| {
+                    corpus
+                        .articles
+                        .get(i)
+                        .and_then(|a| a.summary.statements.get(n))
+                        .is_some_and(|other| !linked(b, other))
+                })
+                .collect(),
+            None => candidates(&corpus.articles, &corpus.index, j, b, j),
+        };
         if found.is_empty() {
             continue;
         }

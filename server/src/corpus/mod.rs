@@ -382,6 +382,60 @@ impl Shingles {
         base.chain(added)
     }
 
+    /// Every pair of long quotes in different articles, not of one claim,
+    /// that share two 3-grams or more, as `[later article, its statement,
+    /// earlier article, its statement]`, sorted: what `unlinked-quote` asks
+    /// [`Shingles::lookup`] quote by quote, found for the whole corpus in
+    /// one pass over the index in order (the look-ups jump about it, a
+    /// cache miss each: 4% of a cold `check` at 10,000 articles). None once
+    /// edits have set entries aside (`stale`, `added`).
+    pub fn pairs(&self) -> Option<Vec<[u32; 4]>> {
+        if !self.added.is_empty() || self.stale.contains(&true) {
+            return None;
+        }
+        let mut hits: Vec<[u32; 4]> = self
+            .base
+            .par_chunk_by(|a, b| a.hash == b.hash)
+            .flat_map_iter(|run| {
+                run.iter().enumerate().flat_map(move |(p, x)| {
+                    // The entries after `x` not of its claim: a run is
+                    // sorted by claim tag, and a quote without a claim
+                    // (tag 0) is of no claim with any other.
+                    let rest = &run[p + 1..];
+                    let skip = if x.tag == 0 {
+                        0
+                    } else {
+                        rest.partition_point(|e| e.tag == x.tag)
+                    };
+                    rest[skip..]
+                        .iter()
+                        .filter(move |y| y.article != x.article)
+                        .map(move |y| {
+                            let (later, earlier) = if x.article < y.article {
+                                (y, x)
+                            } else {
+                                (x, y)
+                            };
+                            [
+                                later.article,
+                                later.statement,
+                                earlier.article,
+                                earlier.statement,
+                            ]
+                        })
+                })
+            })
+            .collect();
+        hits.par_sort_unstable();
+        // A pair once per 3-gram it shares: two or more.
+        Some(
+            hits.chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= 2)
+                .map(|run| run[0])
+                .collect(),
+        )
+    }
+
     fn add(&mut self, i: usize, summary: &Summary, list: &[(u32, usize)]) {
         for &(hash, s) in list {
             let tag = summary
