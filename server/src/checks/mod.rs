@@ -460,10 +460,11 @@ pub fn check_corpus(corpus: &Corpus) -> Vec<Diagnostic> {
     });
     let mut cross = corpus.cross();
     cross.refresh(corpus);
+    let cross = &*cross;
     corpus
         .files()
-        .into_iter()
-        .flat_map(|file| file_findings(corpus, &cross, file))
+        .into_par_iter()
+        .flat_map_iter(|file| file_findings(corpus, cross, file))
         .collect()
 }
 
