@@ -119,28 +119,34 @@ const ACCORDING_WORD: u8 = 16;
 /// `according to … sources` needs both words.
 const ACCORDING_GATE: u8 = SOURCES_WORD | ACCORDING_WORD;
 
-static GATE_FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(GATES.iter().map(|(w, _)| w))
-        .expect("the gate words are valid")
-});
-
-/// Which patterns may match in `text`, as gate bits.
-fn open_gates(text: &str) -> u8 {
-    // Case-insensitive patterns also match `ſ` for `s` and the Kelvin sign
-    // for `k`, which the ASCII finder does not: such a text runs them all.
-    if super::folds_into_ascii(text) {
-        return u8::MAX;
-    }
-    GATE_FINDER
-        .find_overlapping_iter(text)
-        .fold(0, |open, m| open | GATES[m.pattern().as_usize()].1)
+/// The gate words, numbered in this order (found by [`super::words`]).
+pub(super) fn gate_words() -> impl Iterator<Item = &'static str> {
+    GATES.iter().map(|(w, _)| *w)
 }
 
-pub fn find(text: &str, _published: Option<jiff::civil::Date>) -> Vec<TextFinding> {
+/// The gates gate word `n` opens.
+pub(super) fn gate_bits(n: usize) -> u8 {
+    GATES.get(n).map_or(0, |(_, bits)| *bits)
+}
+
+pub fn find(text: &str, published: Option<jiff::civil::Date>) -> Vec<TextFinding> {
+    find_gated(text, super::words::scan(text).gates, published)
+}
+
+/// [`find`], given the gates a scan of `text` found open.
+pub(super) fn find_gated(
+    text: &str,
+    gates: u8,
+    _published: Option<jiff::civil::Date>,
+) -> Vec<TextFinding> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    let open = open_gates(text);
+    // Case-insensitive patterns also match `ſ` for `s` and the Kelvin sign
+    // for `k`, which the ASCII finder does not: such a text runs them all.
+    let open = if super::folds_into_ascii(text) {
+        u8::MAX
+    } else {
+        gates
+    };
     let pick =
         |gate: u8, re: &'static LazyLock<Regex>| (open & gate == gate).then(|| LazyLock::force(re));
     for caps in pick(UNNAMED_GATE, &UNNAMED)

@@ -140,36 +140,36 @@ const PHRASES: &[&str] = &[
     "tomorrow",
 ];
 
-/// Every phrase and weekday name, for one pass over the text (Aho-Corasick,
-/// leftmost-longest, ASCII case-insensitive): trying each of them at every
-/// word start was a tenth of `newsmark check`'s time.
-static FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-    let names = PHRASES
+/// Every phrase and weekday name, numbered in this order: the patterns
+/// of the relative dates in [`super::words`].
+pub fn names() -> impl Iterator<Item = &'static str> {
+    PHRASES
         .iter()
         .copied()
-        .chain(WEEKDAYS.iter().map(|(n, _)| *n));
-    // Building from a fixed list of short ASCII patterns cannot fail.
-    #[allow(clippy::expect_used)]
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(names)
-        .expect("a fixed list of phrases builds")
-});
+        .chain(WEEKDAYS.iter().map(|(n, _)| *n))
+}
 
 /// Finds weekday names and relative phrases in `text`, resolved against
 /// `published` where the resolution is unambiguous.
 pub fn find_relative(text: &str, published: Option<Date>) -> Vec<Relative> {
+    relative_in(text, &super::words::scan(text).relative, published)
+}
+
+/// [`find_relative`] from the matches of a scan of `text`.
+pub(crate) fn relative_in(
+    text: &str,
+    found: &[(usize, std::ops::Range<usize>)],
+    published: Option<Date>,
+) -> Vec<Relative> {
     let bytes = text.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric();
     let mut out = Vec::new();
-    for m in FINDER.find_iter(text) {
-        let (start, end) = (m.start(), m.end());
+    for (n, range) in found {
+        let (n, start, end) = (*n, range.start, range.end);
         // Whole words only.
         if (start > 0 && is_word(bytes[start - 1])) || bytes.get(end).is_some_and(|b| is_word(*b)) {
             continue;
         }
-        let n = m.pattern().as_usize();
         let resolved = match PHRASES.get(n) {
             Some(p) => resolve_phrase(p, published),
             None => {

@@ -23,6 +23,7 @@ mod unresolved_relative_date;
 mod unsourced_claim;
 mod unused_entity;
 mod weekday_mismatch;
+mod words;
 
 pub mod cross;
 pub mod dates;
@@ -411,9 +412,10 @@ fn check_article(index: usize, a: &Article) -> Vec<Diagnostic> {
     out.extend(unsourced_claim::check(index, a));
     out.extend(weekday_mismatch::check(index, a));
     out.extend(date_after_publication::check(index, a));
-    out.extend(unresolved_relative_date::check(index, a));
     let text = &a.doc().plain.text;
     let published = a.doc().published();
+    let words = words::scan(text);
+    out.extend(unresolved_relative_date::check(index, a, &words));
     out.extend(from_text(
         index,
         a,
@@ -439,7 +441,7 @@ fn check_article(index: usize, a: &Article) -> Vec<Diagnostic> {
         index,
         a,
         "anonymous-source",
-        anonymous_source::find(text, published),
+        anonymous_source::find_gated(text, words.gates, published),
         false,
     ));
     out

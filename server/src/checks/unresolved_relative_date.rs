@@ -2,11 +2,13 @@
 //! "earlier this year") that no `.date … when=` resolves. The fix fills
 //! `when=` from the article's `published` date.
 
-use super::dates::find_relative;
+use super::dates::{find_relative, relative_in};
+use super::words::Words;
 use super::{Diagnostic, Fix, diag};
 use crate::corpus::Article;
 
-pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
+/// `words`: the scan of the article's plain text.
+pub fn check(index: usize, a: &Article, words: &Words) -> Vec<Diagnostic> {
     let doc = &a.doc();
     let published = doc.published();
     let mut out = Vec::new();
@@ -51,7 +53,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
         out.push(d);
     }
     // Relative expressions in the text outside any resolved `.date` span.
-    for r in find_relative(&doc.plain.text, published) {
+    for r in relative_in(&doc.plain.text, &words.relative, published) {
         let range = doc.plain.range_to_source(r.range.clone());
         let inside_date = doc.spans_at(range.start).any(|s| s.kind() == Some("date"));
         if inside_date || doc.overlaps_critic(&range) {
