@@ -457,7 +457,7 @@ pub fn run(
                 let _ = writeln!(stdout, "[]");
             } else {
                 // Written piece by piece: joined first, the output was
-                // copied whole once more (80 MB at 100,000 articles).
+                // copied whole once more (86 MB at 100,000 articles).
                 let _ = stdout.write_all(b"[\n");
                 for (n, p) in pretty.iter().enumerate() {
                     if n > 0 {

@@ -163,7 +163,7 @@ impl FrontMatter {
 /// `toml` crate: lines of `key = "text"` (no escapes) or `key =
 /// YYYY-MM-DD`, whole-line comments and blank lines. The crate's parser is
 /// general (tokens, then events, then the table, with error recovery) and
-/// took 9 µs for such a block, 4% of a cold `newsmark check`. Anything else
+/// took about 7 µs for such a block, 4% of a cold `newsmark check`. Anything else
 /// (an escape, an array, a time, a dotted or quoted key, a trailing
 /// comment, a key given twice, an impossible date, a control character)
 /// gives None, and the crate reads it. Where this reads a block, it gives
