@@ -72,38 +72,7 @@ const UNICODE_PIECES: &[&str] = &[
 ];
 
 /// Newsmark markup, whole and in pieces, plus words that rules react to.
-const MARKUP_PIECES: &[&str] = &[
-    "[",
-    "]",
-    "{",
-    "}",
-    "\\",
-    "\"",
-    "]{@prk}",
-    "]{.quote by=@prk}",
-    "]{.date when=2022-09-22}",
-    "[North Korea]{@prk}",
-    "[“한국”]{.quote src=other#q}",
-    "{~~",
-    "~>",
-    "~~}",
-    "{~~src950s~>1950s~~}",
-    "{++",
-    "++}",
-    "{--x--}",
-    "{>>note<<}",
-    "{==hi==}",
-    "+++\n",
-    "+++\nid = \"a\"\n+++\n",
-    "src950s",
-    " on Thursday",
-    ".quote",
-    "@",
-    "#a",
-    "=",
-    " ",
-    "\n\n",
-];
+const MARKUP_PIECES: &[&str] = newsmark::syntax::MARKUP_PIECES;
 
 fn text_from(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(pieces), 0..max).prop_map(|v| v.concat())

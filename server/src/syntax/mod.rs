@@ -887,6 +887,43 @@ fn escape_brackets(text: &str) -> String {
     out
 }
 
+/// Newsmark markup, whole and in pieces, plus words that rules react to:
+/// what the property tests build documents of (here and in
+/// `tests/properties.rs`).
+#[doc(hidden)]
+pub const MARKUP_PIECES: &[&str] = &[
+    "[",
+    "]",
+    "{",
+    "}",
+    "\\",
+    "\"",
+    "]{@prk}",
+    "]{.quote by=@prk}",
+    "]{.date when=2022-09-22}",
+    "[North Korea]{@prk}",
+    "[“한국”]{.quote src=other#q}",
+    "{~~",
+    "~>",
+    "~~}",
+    "{~~src950s~>1950s~~}",
+    "{++",
+    "++}",
+    "{--x--}",
+    "{>>note<<}",
+    "{==hi==}",
+    "+++\n",
+    "+++\nid = \"a\"\n+++\n",
+    "src950s",
+    " on Thursday",
+    ".quote",
+    "@",
+    "#a",
+    "=",
+    " ",
+    "\n\n",
+];
+
 /// One attribute of a block, as byte ranges of the file (with its sigil:
 /// `@`, `.`, `#`).
 #[derive(Debug, Clone, PartialEq)]
