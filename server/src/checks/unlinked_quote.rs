@@ -82,6 +82,14 @@ pub fn quote_shingles(s: &Summary) -> Vec<(u32, usize)> {
         .collect()
 }
 
+/// Whether statement `m` of article `i` exists and is not linked to `st`.
+fn unlinked_to(articles: &[Article], st: &Statement, (i, m): (usize, usize)) -> bool {
+    articles
+        .get(i)
+        .and_then(|a| a.summary.statements.get(m))
+        .is_some_and(|other| !linked(st, other))
+}
+
 /// Two quotes already linked by the same `claim=`.
 fn linked(a: &Statement, b: &Statement) -> bool {
     matches!((&a.claim, &b.claim), (Some(p), Some(q)) if p.value == q.value)
@@ -116,12 +124,7 @@ fn candidates(
     hits.chunk_by(|a, b| a == b)
         .filter(|run| run.len() >= 2)
         .map(|run| run[0])
-        .filter(|&(j, m)| {
-            articles
-                .get(j)
-                .and_then(|a| a.summary.statements.get(m))
-                .is_some_and(|other| !linked(st, other))
-        })
+        .filter(|&other| unlinked_to(articles, st, other))
         .collect()
 }
 
@@ -173,13 +176,7 @@ pub fn check_article(corpus: &Corpus, j: usize, pairs: Option<&Pairs>) -> Vec<Di
         let found: Vec<(usize, usize)> = match pairs {
             Some(pairs) => pairs
                 .of_quote(j, m)
-                .filter(|&(i, n)| {
-                    corpus
-                        .articles
-                        .get(i)
-                        .and_then(|a| a.summary.statements.get(n))
-                        .is_some_and(|other| !linked(b, other))
-                })
+                .filter(|&other| unlinked_to(&corpus.articles, b, other))
                 .collect(),
             None => candidates(&corpus.articles, &corpus.index, j, b, j),
         };

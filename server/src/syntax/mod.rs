@@ -503,15 +503,11 @@ impl<'a, 't> Builder<'a, 't> {
                 // span without a syntax error, holds nothing to record:
                 // most spans' children (brackets, content, its text) are
                 // not walked.
-                let plain = self.spans.get(index).is_some_and(|s| {
-                    let content = self
-                        .src
-                        .as_bytes()
-                        .get(s.content.clone())
-                        .unwrap_or_default();
-                    memchr::memchr3(b'[', b'{', b'\\', content).is_none()
-                });
-                if self.shortcuts && plain && !node.has_error() {
+                let plain = |s: &Span| {
+                    let content = self.src.as_bytes().get(s.content.clone());
+                    memchr::memchr3(b'[', b'{', b'\\', content.unwrap_or_default()).is_none()
+                };
+                if self.shortcuts && !node.has_error() && self.spans.get(index).is_some_and(plain) {
                     return None;
                 }
                 return Some(Some(index));
