@@ -148,7 +148,7 @@ pub struct Pairs(Vec<[u32; 4]>);
 
 impl Pairs {
     pub fn of(corpus: &Corpus) -> Option<Pairs> {
-        corpus.index.shingles.pairs().map(Pairs)
+        corpus.index.shingles.pairs(&corpus.articles).map(Pairs)
     }
 
     /// The earlier quotes `(article, statement)` paired with statement `m`
@@ -283,6 +283,56 @@ fn link(i: usize, a: &Statement, b: &Statement, name: &str) -> Option<Fix> {
 mod tests {
     use crate::checks::test_support::check;
     use expect_test::expect;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The one-pass candidates ([`super::Pairs`]) of every long quote
+        /// are those its look-up in the index gives: quotes of a few
+        /// words from a small vocabulary share 3-grams by chance, some
+        /// one, some two, some many, with and without claims, some in the
+        /// same article, and articles without quotes between them.
+        #[test]
+        fn the_one_pass_candidates_are_the_look_ups(
+            articles in proptest::collection::vec(
+                proptest::collection::vec(
+                    (proptest::collection::vec(0usize..6, 10..14), proptest::option::of(0u8..3)),
+                    0..4,
+                ),
+                1..12,
+            )
+        ) {
+            use std::path::PathBuf;
+            const WORDS: [&str; 6] = ["we", "will", "not", "export", "arms", "now"];
+            let root = PathBuf::from("/corpus");
+            let files: Vec<(PathBuf, String)> = articles
+                .iter()
+                .enumerate()
+                .map(|(i, quotes)| {
+                    let mut text = String::from("Some words [not a quote]{.claim by=@o}.\n");
+                    for (words, claim) in quotes {
+                        let words: Vec<&str> = words.iter().map(|&w| WORDS[w]).collect();
+                        let claim = claim.map(|c| format!(" claim=c{c}")).unwrap_or_default();
+                        text.push_str(&format!("[“{}”]{{.quote by=@o{claim}}}\n", words.join(" ")));
+                    }
+                    (root.join(format!("a{i:02}.news")), text)
+                })
+                .collect();
+            let corpus = crate::corpus::Corpus::from_files(&root, files);
+            let pairs = super::Pairs::of(&corpus).expect("a fresh index");
+            for (j, a) in corpus.articles.iter().enumerate() {
+                for (m, b) in super::long_quotes(&a.summary) {
+                    let one_pass: Vec<(usize, usize)> = pairs
+                        .of_quote(j, m)
+                        .filter(|&other| super::unlinked_to(&corpus.articles, b, other))
+                        .collect();
+                    let looked_up = super::candidates(&corpus.articles, &corpus.index, j, b, j);
+                    prop_assert_eq!(&one_pass, &looked_up, "article {} statement {}", j, m);
+                }
+            }
+        }
+    }
 
     #[test]
     fn near_identical_quotes_without_a_claim() {
