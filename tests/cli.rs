@@ -571,6 +571,9 @@ fn unlinked_quote_fix_edits_both_articles_and_fix_leaves_it_to_the_analyst() {
 
     let out = newsmark(&["check", "--format", "json", "b.news"], p);
     let findings = json(&out);
+    // Printed as serde_json pretty-prints the array, the edit elsewhere too.
+    let again = serde_json::to_string_pretty(&findings).expect("printable");
+    assert_eq!(stdout(&out), format!("{again}\n"));
     let f = findings
         .iter()
         .find(|f| f["code"] == "unlinked-quote")

@@ -10,7 +10,7 @@
 //! with a 6-word minimum, stock phrases ("a step in the right direction")
 //! linked unrelated stories (tests/corpus.rs holds this).
 
-use super::wording::{bare_words, push_bare, similarity_of_words};
+use super::wording::{bare_words, push_bare, similar_enough};
 use super::{Diagnostic, FileEdit, FileRef, Fix, diag};
 use crate::corpus::summary::Statement;
 use crate::corpus::{Article, Corpus, Index, Summary};
@@ -207,7 +207,7 @@ fn finding(
         return None;
     }
     let a_words = bare_words(&a.text);
-    if similarity_of_words(&a_words, b_words) < THRESHOLD {
+    if !similar_enough(&a_words, b_words, THRESHOLD) {
         return None;
     }
     // Report on the later one; the name is an existing claim or one made

@@ -276,7 +276,7 @@ enum Rendered {
 /// top-level array: pretty, each line indented one level. Done on every
 /// core per file rather than for the whole array at the end (a string
 /// never holds a raw line break, so indenting lines is safe).
-fn pretty_element(value: &serde_json::Value) -> Result<String, String> {
+fn pretty_element(value: &impl serde::Serialize) -> Result<String, String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for (n, line) in text.split('\n').enumerate() {
@@ -315,15 +315,13 @@ fn render_file(
             let other = other.as_ref().map(|(p, t)| (*p, t.as_ref()));
             match format {
                 Format::Human => Rendered::Text(human(path, &text, &index, d, other, color)),
-                Format::Json | Format::Sarif | Format::Github => {
-                    let value = serde_json::to_value(json_finding(path, &text, &index, d, other))
-                        .map_err(|e| e.to_string());
-                    if format == Format::Json {
-                        Rendered::Pretty(value.and_then(|v| pretty_element(&v)))
-                    } else {
-                        Rendered::Json(value)
-                    }
+                Format::Json => {
+                    Rendered::Pretty(pretty_element(&json_finding(path, &text, &index, d, other)))
                 }
+                Format::Sarif | Format::Github => Rendered::Json(
+                    serde_json::to_value(json_finding(path, &text, &index, d, other))
+                        .map_err(|e| e.to_string()),
+                ),
             }
         })
         .collect()

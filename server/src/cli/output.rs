@@ -86,43 +86,46 @@ impl LineIndex {
     }
 }
 
-/// One finding as `--format json` prints it.
+/// One finding as `--format json` prints it. The fields are declared in
+/// the order they are printed, by name (as a `serde_json` map of them
+/// printed them): the JSON format serialises these structs directly, the
+/// SARIF and GitHub formats through a `serde_json::Value`, which sorts.
 #[derive(Debug, Serialize)]
 pub struct JsonFinding<'a> {
-    pub path: String,
     pub code: &'a str,
-    pub severity: &'a str,
-    pub message: &'a str,
+    pub column: usize,
+    pub end_byte: usize,
+    pub end_column: usize,
+    pub end_line: usize,
+    pub fix: Option<JsonFix<'a>>,
     pub help: Option<&'a str>,
     pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub message: &'a str,
+    pub path: String,
+    pub severity: &'a str,
     pub start_byte: usize,
-    pub end_byte: usize,
-    pub fix: Option<JsonFix<'a>>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct JsonFix<'a> {
-    pub title: &'a str,
-    pub replacement: &'a str,
-    pub start_byte: usize,
-    pub end_byte: usize,
-    pub safe: bool,
     /// The same fix's edit in another file (`unlinked-quote` links a quote
     /// in each of two articles); absent when the fix edits one file only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elsewhere: Option<JsonEdit>,
+    pub end_byte: usize,
+    pub replacement: &'a str,
+    pub safe: bool,
+    pub start_byte: usize,
+    pub title: &'a str,
 }
 
 /// An edit in another file than the finding's.
 #[derive(Debug, Serialize)]
 pub struct JsonEdit {
+    pub end_byte: usize,
     pub path: String,
     pub replacement: String,
     pub start_byte: usize,
-    pub end_byte: usize,
 }
 
 /// The other file a finding's fix also edits ([`crate::checks::Fix::elsewhere`]):
