@@ -186,6 +186,10 @@ pub fn check_in(corpus: &Corpus, claim: &str, first: &FirstQuote, j: usize) -> V
     };
     let from = &first.from;
     quotes_of(&a.summary, claim)
+        // The same text as the first quote cannot drift from it: most
+        // quotes repeat their claim's first wording, and are passed over
+        // here before their words are worked out.
+        .filter(|st| *st.text != *first.wording.text)
         .filter_map(|st| first.drift(claim, Wording::of(j, st)))
         .map(|d| {
             let (message, severity) = if d.punctuation_only {
