@@ -274,19 +274,17 @@ enum Rendered {
 
 /// `value` as `serde_json::to_writer_pretty` prints it as an element of a
 /// top-level array: pretty, each line indented one level. Done on every
-/// core per file rather than for the whole array at the end (a string
-/// never holds a raw line break, so indenting lines is safe).
+/// core per file rather than for the whole array at the end. Printed as
+/// the one element of an array, then the brackets' lines cut off: the
+/// element comes out indented as it is in the whole array's output.
 fn pretty_element(value: &impl serde::Serialize) -> Result<String, String> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for (n, line) in text.split('\n').enumerate() {
-        if n > 0 {
-            out.push('\n');
-        }
-        out.push_str("  ");
-        out.push_str(line);
+    let mut text = serde_json::to_string_pretty(&[value]).map_err(|e| e.to_string())?;
+    if !(text.starts_with("[\n") && text.ends_with("\n]")) {
+        return Err(format!("unexpected pretty JSON: {text}"));
     }
-    Ok(out)
+    text.truncate(text.len() - 2);
+    text.drain(..2);
+    Ok(text)
 }
 
 /// The findings of one file (`group`, all in the same file), rendered;
