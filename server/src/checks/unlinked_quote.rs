@@ -33,15 +33,15 @@ pub const MIN_WORDS: usize = 10;
 /// only a candidate the similarity test looks at.
 fn shingles(text: &str) -> Vec<u32> {
     use xxhash_rust::xxh3::xxh3_64;
-    let mut word = String::new();
-    let words: Vec<u64> = text
-        .split_whitespace()
-        .filter_map(|w| {
-            word.clear();
-            push_bare(w, &mut word);
-            (!word.is_empty()).then(|| xxh3_64(word.as_bytes()))
-        })
-        .collect();
+    let mut word = String::with_capacity(32);
+    // Sized once (a word is at least two bytes with its space): grown
+    // from nothing, these lists were a realloc every few words.
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 2 + 1);
+    words.extend(text.split_whitespace().filter_map(|w| {
+        word.clear();
+        push_bare(w, &mut word);
+        (!word.is_empty()).then(|| xxh3_64(word.as_bytes()))
+    }));
     let mut out: Vec<u32> = words
         .windows(3)
         .map(|w| {
