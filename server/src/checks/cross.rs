@@ -259,10 +259,11 @@ pub const STEP_KEYS: usize = 8192;
 
 /// Every group of the corpus.
 fn all_keys(corpus: &Corpus) -> Vec<Key> {
-    // Gathered with repeats (an article quoting a claim twice is in its
-    // group twice), then sorted and deduplicated: `sort_key` tells keys
-    // apart, so this is the set in that order, without hashing each key
-    // (half a million at 100,000 articles).
+    // Gathered with repeats (an entity that is used and registered comes
+    // from its group and from the registry), then sorted and
+    // deduplicated: `sort_key` tells keys apart, so this is the set in
+    // that order, without hashing each key (half a million at 100,000
+    // articles).
     let mut keys: Vec<Key> = Vec::new();
     for (k, members) in &corpus.index.groups {
         match k {
@@ -547,8 +548,8 @@ mod tests {
     }
 
     /// Every group once, in order: an entity is a group for its uses and
-    /// for its registry entry, and an article quoting a claim twice is in
-    /// the claim's group twice.
+    /// for its registry entry, and an article quoting a claim twice has
+    /// one group of that claim.
     #[test]
     fn a_whole_refresh_computes_each_group_once() {
         let root = PathBuf::from("/corpus");
