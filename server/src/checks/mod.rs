@@ -441,7 +441,7 @@ fn check_article(index: usize, a: &Article) -> Vec<Diagnostic> {
         index,
         a,
         "anonymous-source",
-        anonymous_source::find_gated(text, words.gates, published),
+        anonymous_source::find_gated(text, &words.gate_at, published),
         false,
     ));
     out
