@@ -438,6 +438,16 @@ static HEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)^(?:{HEADS})$")).expect("the head pattern is valid")
 });
 
+/// Builds the patterns now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    for re in [&FAMILIAR, &ANONYMITY, &HEAD_RE] {
+        LazyLock::force(re);
+    }
+    for re in [&UNNAMED, &ACCORDING] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use expect_test::{Expect, expect};

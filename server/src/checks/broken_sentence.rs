@@ -41,6 +41,12 @@ static SENTENCE_START: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the sentence-start pattern is valid")
 });
 
+/// Builds the patterns now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    LazyLock::force(&CANDIDATE);
+    LazyLock::force(&SENTENCE_START);
+}
+
 /// Abbreviations that end in a period wherever they appear (compared
 /// lowercase, without the period).
 #[rustfmt::skip]

@@ -185,6 +185,12 @@ static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the breadcrumb pattern is valid")
 });
 
+/// Builds the patterns now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    LazyLock::force(&SET);
+    LazyLock::force(&BREADCRUMB);
+}
+
 pub fn find(text: &str, _published: Option<jiff::civil::Date>) -> Vec<TextFinding> {
     let mut out = Vec::new();
     let mut offset = 0;

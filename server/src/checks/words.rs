@@ -32,6 +32,11 @@ static FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .expect("fixed lists of words build")
 });
 
+/// Builds the finder now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    LazyLock::force(&FINDER);
+}
+
 /// Every relative date and gate word of `text`.
 pub fn scan(text: &str) -> Words {
     let dated = dates::names().count();

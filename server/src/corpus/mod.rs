@@ -1207,12 +1207,26 @@ impl Corpus {
         // The cache is read and its entries decoded while the folder is
         // walked.
         let mut cache = cache.unwrap_or_default();
+        let listing = std::sync::atomic::AtomicBool::new(true);
         let (walked, mut entries) = rayon::join(
-            || walk(root, &corpus.config),
-            || match keep {
-                // Loads with documents parse every article anyway.
-                Keep::Documents => cache::Entries::default(),
-                Keep::Texts | Keep::Summaries => cache.decode(),
+            || {
+                let walked = walk(root, &corpus.config);
+                listing.store(false, std::sync::atomic::Ordering::Relaxed);
+                walked
+            },
+            || {
+                let entries = match keep {
+                    // Loads with documents parse every article anyway.
+                    Keep::Documents => cache::Entries::default(),
+                    Keep::Texts | Keep::Summaries => cache.decode(),
+                };
+                // With nothing cached, every article is checked.
+                if entries.len() == 0 {
+                    crate::checks::warm_up_while(|| {
+                        listing.load(std::sync::atomic::Ordering::Relaxed)
+                    });
+                }
+                entries
             },
         );
         corpus.cache_ignored = cache.ignored.take();
