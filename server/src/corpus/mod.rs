@@ -1221,7 +1221,7 @@ impl Corpus {
                     Keep::Texts | Keep::Summaries => cache.decode(),
                 };
                 // With nothing cached, every article is checked.
-                if entries.len() == 0 {
+                if entries.is_empty() {
                     crate::checks::warm_up_while(|| {
                         listing.load(std::sync::atomic::Ordering::Relaxed)
                     });
