@@ -71,7 +71,10 @@ mod tests {
 
     /// The two searches one scan replaces: a leftmost-longest search of
     /// the date words, and every match of the gate words.
-    fn apart(text: &str) -> (Vec<(usize, std::ops::Range<usize>)>, Vec<(usize, u8)>) {
+    /// Relative dates `(pattern, range)` and gate words `(start, gates)`.
+    type Found = (Vec<(usize, std::ops::Range<usize>)>, Vec<(usize, u8)>);
+
+    fn apart(text: &str) -> Found {
         let dated = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
