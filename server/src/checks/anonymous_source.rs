@@ -438,15 +438,24 @@ static HEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)^(?:{HEADS})$")).expect("the head pattern is valid")
 });
 
-/// Builds the patterns now (see [`super::warm_up`]).
-pub(super) fn warm_up() {
-    for re in [&FAMILIAR, &ANONYMITY, &HEAD_RE] {
-        LazyLock::force(re);
-    }
-    for re in [&UNNAMED, &ACCORDING] {
-        LazyLock::force(re);
-    }
-}
+/// Builds the patterns, one a step (see [`super::warm_up_while`]).
+pub(super) const WARM_UP: &[fn()] = &[
+    || {
+        LazyLock::force(&FAMILIAR);
+    },
+    || {
+        LazyLock::force(&ANONYMITY);
+    },
+    || {
+        LazyLock::force(&HEAD_RE);
+    },
+    || {
+        LazyLock::force(&UNNAMED);
+    },
+    || {
+        LazyLock::force(&ACCORDING);
+    },
+];
 
 #[cfg(test)]
 mod tests {

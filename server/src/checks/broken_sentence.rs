@@ -41,11 +41,15 @@ static SENTENCE_START: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the sentence-start pattern is valid")
 });
 
-/// Builds the patterns now (see [`super::warm_up`]).
-pub(super) fn warm_up() {
-    LazyLock::force(&CANDIDATE);
-    LazyLock::force(&SENTENCE_START);
-}
+/// Builds the patterns, one a step (see [`super::warm_up_while`]).
+pub(super) const WARM_UP: &[fn()] = &[
+    || {
+        LazyLock::force(&CANDIDATE);
+    },
+    || {
+        LazyLock::force(&SENTENCE_START);
+    },
+];
 
 /// Abbreviations that end in a period wherever they appear (compared
 /// lowercase, without the period).

@@ -403,17 +403,16 @@ pub fn text_rule(
 /// finders) ahead of the first article needing each, one by one while
 /// `go_on` says so. Built on demand, each is compiled while every other
 /// thread checking an article that needs it waits: about 40 ms in all on
-/// real news text. A load with nothing cached runs this while the corpus's
-/// files are listed, which leaves a core idle, and stops when the listing
-/// is done (the rest are then built on demand, as before: a corpus may
-/// need none of them).
+/// real news text. A load with nothing cached runs this on a thread of its
+/// own while the corpus's files are listed, which leaves a core idle, and
+/// stops when the listing is done (the rest are then built on demand, as
+/// before: a corpus may need none of them). Nothing waits for that thread.
 pub fn warm_up_while(go_on: impl Fn() -> bool) {
-    let steps: [fn(); 4] = [
-        words::warm_up,
-        broken_sentence::warm_up,
-        scrape_boilerplate::warm_up,
-        anonymous_source::warm_up,
-    ];
+    let steps = words::WARM_UP
+        .iter()
+        .chain(broken_sentence::WARM_UP)
+        .chain(scrape_boilerplate::WARM_UP)
+        .chain(anonymous_source::WARM_UP);
     for step in steps {
         if !go_on() {
             return;

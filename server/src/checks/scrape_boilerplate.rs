@@ -185,11 +185,15 @@ static BREADCRUMB: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the breadcrumb pattern is valid")
 });
 
-/// Builds the patterns now (see [`super::warm_up`]).
-pub(super) fn warm_up() {
-    LazyLock::force(&SET);
-    LazyLock::force(&BREADCRUMB);
-}
+/// Builds the patterns, one a step (see [`super::warm_up_while`]).
+pub(super) const WARM_UP: &[fn()] = &[
+    || {
+        LazyLock::force(&SET);
+    },
+    || {
+        LazyLock::force(&BREADCRUMB);
+    },
+];
 
 pub fn find(text: &str, _published: Option<jiff::civil::Date>) -> Vec<TextFinding> {
     let mut out = Vec::new();

@@ -32,10 +32,10 @@ static FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .expect("fixed lists of words build")
 });
 
-/// Builds the finder now (see [`super::warm_up`]).
-pub(super) fn warm_up() {
+/// Builds the finder (see [`super::warm_up_while`]).
+pub(super) const WARM_UP: &[fn()] = &[|| {
     LazyLock::force(&FINDER);
-}
+}];
 
 /// Every relative date and gate word of `text`.
 pub fn scan(text: &str) -> Words {

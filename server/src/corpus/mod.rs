@@ -1207,7 +1207,7 @@ impl Corpus {
         // The cache is read and its entries decoded while the folder is
         // walked.
         let mut cache = cache.unwrap_or_default();
-        let listing = std::sync::atomic::AtomicBool::new(true);
+        let listing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
         let (walked, mut entries) = rayon::join(
             || {
                 let walked = walk(root, &corpus.config);
@@ -1220,10 +1220,15 @@ impl Corpus {
                     Keep::Documents => cache::Entries::default(),
                     Keep::Texts | Keep::Summaries => cache.decode(),
                 };
-                // With nothing cached, every article is checked.
+                // With nothing cached, every article is checked: the rules'
+                // automata are built while the files are listed, on a
+                // thread of their own that nothing waits for.
                 if entries.is_empty() {
-                    crate::checks::warm_up_while(|| {
-                        listing.load(std::sync::atomic::Ordering::Relaxed)
+                    let listing = std::sync::Arc::clone(&listing);
+                    std::thread::spawn(move || {
+                        crate::checks::warm_up_while(|| {
+                            listing.load(std::sync::atomic::Ordering::Relaxed)
+                        });
                     });
                 }
                 entries
