@@ -32,10 +32,7 @@ pub fn find(text: &str, published: Option<Date>) -> Vec<TextFinding> {
     // `split_whitespace` gives, found without splitting the whole text
     // (most of an article has no digit).
     let mut from = 0;
-    while let Some(digit) = text
-        .get(from..)
-        .and_then(|rest| rest.bytes().position(|b| b.is_ascii_digit()))
-    {
+    while let Some(digit) = text.as_bytes().get(from..).and_then(first_digit) {
         let at = from + digit;
         let start = text[..at]
             .char_indices()
@@ -53,6 +50,28 @@ pub fn find(text: &str, published: Option<Date>) -> Vec<TextFinding> {
         }
     }
     out
+}
+
+/// Where the first ASCII digit in `bytes` is. Most of a text has none, so
+/// 32 bytes are tested at once (a loop without an early exit, which the
+/// compiler turns into vector instructions) before the block holding one
+/// is searched byte by byte: searched a byte at a time, this was most of
+/// the rule's time, about 9 instructions a byte of every article.
+fn first_digit(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut at = 0;
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, b| any | b.is_ascii_digit()) {
+            return block.iter().position(u8::is_ascii_digit).map(|i| at + i);
+        }
+        at += BLOCK;
+    }
+    blocks
+        .remainder()
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|i| at + i)
 }
 
 fn today() -> Date {
@@ -403,7 +422,29 @@ mod tests {
     use expect_test::{Expect, expect};
     use jiff::civil::{Date, date};
 
-    use super::find;
+    use super::{find, first_digit};
+
+    proptest::proptest! {
+        /// The block-wise search finds the first digit a byte-by-byte one
+        /// finds, wherever it is (in the first block, a later one, the
+        /// remainder) or that there is none.
+        #[test]
+        fn the_first_digit_is_found_block_by_block(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(&[b'a', b' ', b'0', b'9', b'/', b':', 0xC3, 0xA9][..]),
+                0..100,
+            ),
+            letters in 0usize..120,
+        ) {
+            // Long runs without a digit, then whatever comes.
+            let mut text = vec![b'x'; letters];
+            text.extend(bytes);
+            proptest::prop_assert_eq!(
+                first_digit(&text),
+                text.iter().position(u8::is_ascii_digit)
+            );
+        }
+    }
 
     /// The seeds' publication date.
     const SEED: Date = date(2022, 9, 22);
