@@ -181,20 +181,17 @@ pub(super) fn find_gated(
     // Case-insensitive patterns also match `ſ` for `s` and the Kelvin sign
     // for `k`, which the ASCII finder does not: such a text runs them all,
     // over the whole text.
-    let lines = if super::folds_into_ascii(text) {
-        vec![(0..text.len(), u8::MAX)]
-    } else {
-        gated_lines(text, gate_at)
-    };
-    let starts = (!super::folds_into_ascii(text)).then_some(gate_at);
-    find_in(text, &lines, starts)
+    if super::folds_into_ascii(text) {
+        return find_in(text, &[(0..text.len(), u8::MAX)], None);
+    }
+    find_in(text, &gated_lines(text, gate_at), Some(gate_at))
 }
 
 /// The matches of `re` in the `lines` of `text` that `gate` opens, each with
 /// its capture groups; or, given where the gate words are (`starts`), the
-/// matches starting at one of them, for patterns that open with a gate
-/// word: each is tried as a search anchored there, in order, those inside
-/// the match before skipped. Those are the matches an unanchored search
+/// matches starting at one of the words that open `opening` gates, for
+/// patterns that open with such a word: each is tried as a search anchored
+/// there, in order, those inside the match before skipped. Those are the matches an unanchored search
 /// reports, found without the reverse scan such a search runs to find
 /// where each match starts: for these patterns, with Unicode classes in a
 /// repetition, that scan's automaton (built lazily, state by state) cost
@@ -203,7 +200,7 @@ pub(super) fn find_gated(
 fn captures(
     re: &meta::Regex,
     text: &str,
-    gate: u8,
+    (gate, opening): (u8, u8),
     lines: &[(Range<usize>, u8)],
     starts: Option<&[(usize, u8)]>,
 ) -> Vec<Captures> {
@@ -216,7 +213,7 @@ fn captures(
     };
     let mut starts: Vec<usize> = starts
         .iter()
-        .filter(|(_, opens)| opens & gate != 0)
+        .filter(|(_, opens)| opens & opening != 0)
         .map(|(at, _)| *at)
         .collect();
     starts.sort_unstable();
@@ -257,11 +254,12 @@ fn find_in(
             .filter(move |(_, open)| open & gate == gate)
             .filter_map(|(line, _)| Some((line.start, text.get(line.clone())?)))
     };
-    for caps in captures(&UNNAMED, text, UNNAMED_GATE, lines, starts) {
+    let text_of = |range: Range<usize>| text.get(range).unwrap_or_default();
+    for caps in captures(&UNNAMED, text, (UNNAMED_GATE, UNNAMED_GATE), lines, starts) {
         let (Some(m), Some(mods)) = (group(&caps, 0), group(&caps, 1)) else {
             continue;
         };
-        if !modifiers_ok(&text[mods]) {
+        if !modifiers_ok(text_of(mods)) {
             continue;
         }
         ranges.push(widen_determiner(text, m.start)..m.end);
@@ -275,7 +273,8 @@ fn find_in(
     // the other in the text too.
     let sources = starts.is_none_or(|s| s.iter().any(|(_, o)| o & SOURCES_WORD != 0));
     let according = if sources {
-        captures(&ACCORDING, text, ACCORDING_GATE, lines, starts)
+        let gate = (ACCORDING_GATE, ACCORDING_WORD);
+        captures(&ACCORDING, text, gate, lines, starts)
     } else {
         Vec::new()
     };
@@ -283,7 +282,7 @@ fn find_in(
         let (Some(m), Some(mods)) = (group(&caps, 0), group(&caps, 1)) else {
             continue;
         };
-        let mods: Vec<&str> = text[mods].split_whitespace().collect();
+        let mods: Vec<&str> = text_of(mods).split_whitespace().collect();
         let vetted = mods.iter().enumerate().all(|(i, w)| {
             let w = w.to_lowercase();
             (i == 0 && DETERMINERS.contains(&w.as_str())) || !NOT_MODIFIERS.contains(&w.as_str())
