@@ -69,11 +69,11 @@ pub fn scan(text: &str) -> Words {
 mod tests {
     use super::{anonymous_source, dates, scan};
 
-    /// The two searches one scan replaces: a leftmost-longest search of
-    /// the date words, and every match of the gate words.
     /// Relative dates `(pattern, range)` and gate words `(start, gates)`.
     type Found = (Vec<(usize, std::ops::Range<usize>)>, Vec<(usize, u8)>);
 
+    /// The two searches one scan replaces: a leftmost-longest search of
+    /// the date words, and every match of the gate words.
     fn apart(text: &str) -> Found {
         let dated = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
