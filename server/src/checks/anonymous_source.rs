@@ -187,6 +187,14 @@ pub(super) fn find_gated(
     find_in(text, &gated_lines(text, gate_at), Some(gate_at))
 }
 
+/// The `lines` that `gate` opens.
+fn opened(lines: &[(Range<usize>, u8)], gate: u8) -> impl Iterator<Item = Range<usize>> + '_ {
+    lines
+        .iter()
+        .filter(move |(_, open)| open & gate == gate)
+        .map(|(line, _)| line.clone())
+}
+
 /// The matches of `re` in the `lines` of `text` that `gate` opens, each with
 /// its capture groups; or, given where the gate words are (`starts`), the
 /// matches starting at one of the words that open `opening` gates, for
@@ -205,10 +213,8 @@ fn captures(
     starts: Option<&[(usize, u8)]>,
 ) -> Vec<Captures> {
     let Some(starts) = starts else {
-        return lines
-            .iter()
-            .filter(|(_, open)| open & gate == gate)
-            .flat_map(|(line, _)| re.captures_iter(Input::new(text).range(line.clone())))
+        return opened(lines, gate)
+            .flat_map(|line| re.captures_iter(Input::new(text).range(line)))
             .collect();
     };
     let mut starts: Vec<usize> = starts
@@ -248,12 +254,8 @@ fn find_in(
     // The span of group `n` of a match.
     let group = |caps: &Captures, n: usize| caps.get_group(n).map(|s| s.range());
     // The lines a gate opens, each with its text.
-    let open = |gate: u8| {
-        lines
-            .iter()
-            .filter(move |(_, open)| open & gate == gate)
-            .filter_map(|(line, _)| Some((line.start, text.get(line.clone())?)))
-    };
+    let open =
+        |gate: u8| opened(lines, gate).filter_map(|line| Some((line.start, text.get(line)?)));
     let text_of = |range: Range<usize>| text.get(range).unwrap_or_default();
     for caps in captures(&UNNAMED, text, (UNNAMED_GATE, UNNAMED_GATE), lines, starts) {
         let (Some(m), Some(mods)) = (group(&caps, 0), group(&caps, 1)) else {
