@@ -1,8 +1,9 @@
 //! The syntax layer on any input: `syntax::parse` never panics, every range
 //! it reports lies inside the text on char boundaries, the article text's
 //! map back to the source stays inside the source (each article-text char
-//! maps to the same char in the source), and `strip(import(x))` gives `x`
-//! back byte for byte for any text without NUL.
+//! maps to the same char in the source), the parse that skips the inside
+//! of runs of text builds the document a parse of every byte builds, and
+//! `strip(import(x))` gives `x` back byte for byte for any text without NUL.
 
 #![no_main]
 
@@ -17,6 +18,8 @@ fuzz_target!(|data: &[u8]| {
     let doc = syntax::parse(text);
     check_ranges(text, &doc);
     check_plain(text, &doc);
+    let full = Document::from_tree(text, &syntax::parse_tree(text));
+    assert_eq!(format!("{doc:?}"), format!("{full:?}"), "skimmed and full parses differ");
 
     // A document that parses without errors strips to its own article text.
     if doc.errors.is_empty() {

@@ -6,6 +6,7 @@
 mod front_matter;
 mod import;
 mod plain;
+mod skim;
 
 use std::ops::Range;
 
@@ -154,13 +155,16 @@ pub fn parser() -> Parser {
     parser
 }
 
-/// Parses a tree with this thread's parser: a parser keeps its stacks and
-/// buffers from one parse to the next, which a fresh one per article would
-/// allocate again (a corpus load parses every article).
+thread_local! {
+    /// This thread's parser: a parser keeps its stacks and buffers from one
+    /// parse to the next, which a fresh one per article would allocate
+    /// again (a corpus load parses every article).
+    static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(parser());
+}
+
+/// Parses a tree of the whole of `text` with this thread's parser: the tree
+/// an editor keeps and edits.
 pub fn parse_tree(text: &str) -> Tree {
-    thread_local! {
-        static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(parser());
-    }
     // `parse` only returns None on cancellation or timeout, neither of which
     // is set; nothing it calls parses again, so the borrow is never nested.
     #[allow(clippy::expect_used)]
@@ -173,7 +177,12 @@ pub fn parse_tree(text: &str) -> Tree {
 
 /// Parses `text` as a Newsmark document.
 pub fn parse(text: &str) -> Document {
-    let tree = parse_tree(text);
+    // As in `parse_tree`: no timeout, no cancellation, no nesting.
+    #[allow(clippy::expect_used)]
+    let tree = PARSER.with_borrow_mut(|parser| {
+        skim::parse_tree(parser, text)
+            .expect("parsing without a timeout or cancellation flag always yields a tree")
+    });
     Document::from_tree(text, &tree)
 }
 

@@ -407,3 +407,114 @@ proptest::proptest! {
         proptest::prop_assert_eq!(quick, full, "{:?}", src);
     }
 }
+
+/// Text that the skimmed parse skips the inside of, with what can end a
+/// run or fool a lexer: line ends of every kind, blank lines with spaces
+/// and tabs in them, characters that are tokens in attribute blocks and
+/// CriticMarkup, several-byte characters, fences that are and are not.
+const SKIM_PIECES: &[&str] = &[
+    "a run of plain words well over sixteen bytes",
+    "one line of text\nand the next line of text",
+    "one line of text\r\nand a line after a CRLF",
+    "an old Mac line end\rand the line after it",
+    "a line with spaces after it   \n   and spaces before the next",
+    "\n \t\n",
+    "\r\n\r\n",
+    "\n\r",
+    "\r",
+    "\t",
+    "   ",
+    "ünïcödé wörds ïn ä löng rün ôf tëxt",
+    "“quoted” words — with dashes — in them",
+    "a=b @c #d .e ~f <g> +h -i ==j ~>k <<l",
+    "\"a quoted string with spaces\"",
+    "]{.quote note=\"a long note } with a brace\" by=@x}",
+    "]{.quote note=\"an \\\"escaped\\\" quote } and a brace\" by=@someone}",
+    "]{.claim\n  by=@someone-with-a-long-name}",
+    "{>>a long comment of many words<<}",
+    "{~~a long original wording~>a long replacement~~}",
+    "+++ not a fence\n",
+    "+++  \nid = \"a\"\ntitle = \"a title of some length\"\n+++\n",
+    "+++\r\nid = \"a\"\r\ntitle = \"a CRLF front matter\"\r\n+++\r\n",
+    "+++\n++ x\n+ y = \"a long second line\"\n+++ tail",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(2048))]
+    /// Skipping the inside of long runs of text builds the document a
+    /// parse of every byte builds: spans, attributes, critics, errors,
+    /// front matter and article text, with the same ranges.
+    #[test]
+    fn the_skimmed_parse_builds_the_same_document(
+        pieces in proptest::collection::vec(
+            proptest::sample::select([MARKUP_PIECES, ATTRIBUTE_PIECES, SKIM_PIECES].concat()),
+            0..40,
+        ),
+    ) {
+        let src = pieces.concat();
+        let skimmed = format!("{:?}", parse(&src));
+        let full_tree = parse_tree(&src);
+        let full = format!("{:?}", Document::from_tree(&src, &full_tree));
+        proptest::prop_assert_eq!(skimmed, full, "{:?}", src);
+        // Node by node: only text and paragraphs may differ.
+        if let Some(skimmed) = skim::skim(&mut parser(), &src) {
+            proptest::prop_assert_eq!(marked_nodes(&skimmed), marked_nodes(&full_tree), "{:?}", src);
+        }
+    }
+}
+
+/// Every named node of `tree` but the document, its paragraphs and their
+/// text, with its byte range.
+fn marked_nodes(tree: &Tree) -> Vec<(String, TextRange)> {
+    let mut nodes = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.is_named() && !["document", "paragraph", "text"].contains(&node.kind()) {
+            nodes.push((node.kind().to_string(), node.byte_range()));
+        }
+        stack.extend(node.children(&mut cursor));
+    }
+    nodes
+}
+
+/// The skimmed parse is the one taken on annotated articles: the shipped
+/// corpus's articles are parsed without a syntax error reading less than
+/// three fifths of their bytes (the rest is the inside of runs of text), and so
+/// are their front matters' TOML.
+#[test]
+fn annotated_articles_are_parsed_skimming_their_text() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    let mut articles = 0;
+    for entry in std::fs::read_dir(&dir).expect("the shipped corpus is there") {
+        let path = entry.expect("a readable entry").path();
+        if path.extension().is_none_or(|e| e != "news") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a readable article");
+        let skipped: usize = skim::gaps(&text).iter().map(|g| g.len()).sum();
+        assert!(
+            skipped * 5 > text.len() * 2,
+            "{}: {skipped} of {} bytes skipped",
+            path.display(),
+            text.len()
+        );
+        assert!(
+            skim::skim(&mut parser(), &text).is_some(),
+            "{} fell back on a full parse",
+            path.display()
+        );
+        // The TOML's bytes are skipped too.
+        let front_matter = parse(&text).front_matter.map(|fm| fm.range);
+        let first = skim::gaps(&text).first().cloned();
+        assert!(
+            first
+                .zip(front_matter)
+                .is_some_and(|(g, fm)| fm.start < g.start && g.end < fm.end),
+            "{}",
+            path.display()
+        );
+        articles += 1;
+    }
+    assert_eq!(articles, 5);
+}
