@@ -40,6 +40,12 @@ const MIN_GAP: usize = 16;
 /// and CriticMarkup (`{~~` to `~~}`, and the like, on one line) have none.
 pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
+    // tree-sitter's lexer reads a NUL as the end of the input: it ends
+    // tokens that a gap would carry over it. (The corpus refuses such
+    // files; an editor may still send one.)
+    if memchr::memchr(0, bytes).is_some() {
+        return Vec::new();
+    }
     let mut gaps: Vec<std::ops::Range<usize>> = front_matter_gap(text).into_iter().collect();
     // The next `[`, `]` or `\`, and the next `{`: rare in news text, found
     // by vectorised searches, each kept until it is passed (searching for

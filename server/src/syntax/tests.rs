@@ -437,6 +437,8 @@ const SKIM_PIECES: &[&str] = &[
     "+++  \nid = \"a\"\ntitle = \"a title of some length\"\n+++\n",
     "+++\r\nid = \"a\"\r\ntitle = \"a CRLF front matter\"\r\n+++\r\n",
     "+++\n++ x\n+ y = \"a long second line\"\n+++ tail",
+    "\0",
+    "\u{feff}",
 ];
 
 proptest::proptest! {
