@@ -110,6 +110,20 @@ fn floor(paths: &[PathBuf]) -> (Duration, u64) {
     (start.elapsed(), bytes)
 }
 
+/// The floor as the check parses: read every file and parse it the way
+/// `newsmark check` does (tree-sitter skipping the inside of runs of
+/// article text, `newsmark::syntax::skimmed_tree`), in parallel, nothing
+/// else. Beside the floor above, it shows what the check adds to its own
+/// parse.
+fn skimmed_floor(paths: &[PathBuf]) -> Duration {
+    let start = Instant::now();
+    paths.par_iter().for_each(|p| {
+        let text = std::fs::read_to_string(p).unwrap_or_default();
+        let _tree = newsmark::syntax::skimmed_tree(&text);
+    });
+    start.elapsed()
+}
+
 fn newsmark_bin() -> PathBuf {
     std::env::var_os("NEWSMARK_BIN")
         .map(PathBuf::from)
@@ -149,6 +163,7 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
     let bin = newsmark_bin();
     let cache = bench_cache_dir();
     let mut floor_s = Vec::new();
+    let mut skimmed_s = Vec::new();
     let mut check_s = Vec::new();
     let mut warm_s = Vec::new();
     let mut bytes = 0;
@@ -161,6 +176,7 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
         let (d, b) = floor(&paths);
         floor_s.push(d.as_secs_f64());
         bytes = b;
+        skimmed_s.push(skimmed_floor(&paths).as_secs_f64());
         let (Some(cold), Some(warm)) = (
             timed_check(&bin, corpus, &cache, &["--no-cache"]),
             timed_check(&bin, corpus, &cache, &[]),
@@ -174,6 +190,7 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
     let _ = std::fs::remove_dir_all(&cache);
     let mb = bytes as f64 / 1e6;
     let (fm, f0, f1) = median(floor_s);
+    let (sm, s0, s1) = median(skimmed_s);
     let (cm, c0, c1) = median(check_s);
     let (wm, w0, w1) = median(warm_s);
     println!("corpus: {} files, {:.1} MB", paths.len(), mb);
@@ -183,6 +200,13 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
         f0,
         f1,
         mb / fm
+    );
+    println!(
+        "floor as the check parses:        median {:.3} s ({:.3}–{:.3}) = {:.1} MB/s",
+        sm,
+        s0,
+        s1,
+        mb / sm
     );
     println!(
         "check --no-cache (cold):          median {:.3} s ({:.3}–{:.3}) = {:.1} MB/s",
@@ -199,9 +223,11 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
         mb / wm
     );
     println!(
-        "ratio check/floor throughput: cold {:.2}, warm {:.2}",
+        "ratio check/floor throughput: cold {:.2}, warm {:.2} (to the floor as the check parses: cold {:.2}, warm {:.2})",
         fm / cm,
-        fm / wm
+        fm / wm,
+        sm / cm,
+        sm / wm
     );
     ExitCode::SUCCESS
 }

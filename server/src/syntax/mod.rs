@@ -175,15 +175,21 @@ pub fn parse_tree(text: &str) -> Tree {
     })
 }
 
-/// Parses `text` as a Newsmark document.
-pub fn parse(text: &str) -> Document {
+/// The tree [`parse`] builds its document from: tree-sitter reads only
+/// what the document depends on (see `skim`), unless that tree has a
+/// syntax error, when it reads every byte.
+pub fn skimmed_tree(text: &str) -> Tree {
     // As in `parse_tree`: no timeout, no cancellation, no nesting.
     #[allow(clippy::expect_used)]
-    let tree = PARSER.with_borrow_mut(|parser| {
+    PARSER.with_borrow_mut(|parser| {
         skim::parse_tree(parser, text)
             .expect("parsing without a timeout or cancellation flag always yields a tree")
-    });
-    Document::from_tree(text, &tree)
+    })
+}
+
+/// Parses `text` as a Newsmark document.
+pub fn parse(text: &str) -> Document {
+    Document::from_tree(text, &skimmed_tree(text))
 }
 
 /// Parses `text` as plain scraped text: no markup at all, every byte is
