@@ -42,8 +42,10 @@ pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     // tree-sitter's lexer reads a NUL as the end of the input: it ends
     // tokens that a gap would carry over it. (The corpus refuses such
-    // files; an editor may still send one.)
-    if memchr::memchr(0, bytes).is_some() {
+    // files; an editor may still send one.) And it passes over a byte
+    // order mark at the start, so a front matter may start after one.
+    // Such files are read in full.
+    if bytes.starts_with("\u{feff}".as_bytes()) || memchr::memchr(0, bytes).is_some() {
         return Vec::new();
     }
     let mut gaps: Vec<std::ops::Range<usize>> = front_matter_gap(text).into_iter().collect();

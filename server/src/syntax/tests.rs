@@ -448,12 +448,20 @@ proptest::proptest! {
     /// front matter and article text, with the same ranges.
     #[test]
     fn the_skimmed_parse_builds_the_same_document(
+        start in proptest::sample::select(&[
+            "",
+            "+++\n",
+            "+++\nid = \"a\"\n",
+            "\u{feff}",
+            "\u{feff}+++\n",
+            "\u{feff}+++\nid = \"an id of some length\"\n",
+        ][..]),
         pieces in proptest::collection::vec(
             proptest::sample::select([MARKUP_PIECES, ATTRIBUTE_PIECES, SKIM_PIECES].concat()),
             0..40,
         ),
     ) {
-        let src = pieces.concat();
+        let src = format!("{start}{}", pieces.concat());
         let skimmed = format!("{:?}", parse(&src));
         let full_tree = parse_tree(&src);
         let full = format!("{:?}", Document::from_tree(&src, &full_tree));
