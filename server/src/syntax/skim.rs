@@ -78,6 +78,10 @@ pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
     };
     let mut i = body_start(bytes);
     let (mut bracket, mut brace) = (find(i, false), find(i, true));
+    // Spans open and not yet closed. A `]` with none open, or not followed
+    // by `{`, and a `[` never closed, are syntax errors: such a file is
+    // read in full at once rather than skimmed and then read again.
+    let mut open = 0usize;
     while i < bytes.len() {
         if bracket < i {
             bracket = find(i, false);
@@ -90,13 +94,26 @@ pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
         let next = |at: usize| bytes.get(at).copied();
         i = match next(special) {
             None => break,
-            Some(b']') if next(special + 1) == Some(b'{') => attributes_end(bytes, special + 2),
+            Some(b'[') => {
+                open += 1;
+                special + 1
+            }
+            Some(b']') => {
+                if open == 0 || next(special + 1) != Some(b'{') {
+                    return Vec::new();
+                }
+                open -= 1;
+                attributes_end(bytes, special + 2)
+            }
             Some(b'\\') if next(special + 1).is_some_and(|b| b"[]\\{}".contains(&b)) => special + 2,
             Some(b'{') => {
                 critic_end(bytes, special, line_end_after(special)).unwrap_or(special + 1)
             }
             Some(_) => special + 1,
         };
+    }
+    if open > 0 {
+        return Vec::new();
     }
     gaps
 }

@@ -528,3 +528,21 @@ fn annotated_articles_are_parsed_skimming_their_text() {
     }
     assert_eq!(articles, 5);
 }
+
+/// A file whose brackets cannot pair up has a syntax error: it is read in
+/// full at once, not skimmed first (a skimmed tree with an error is thrown
+/// away). Balanced, the same text is skimmed.
+#[test]
+fn a_file_with_unpaired_brackets_is_not_skimmed() {
+    let run = "a run of article text long enough to skip";
+    assert!(!skim::gaps(&format!("[{run}]{{@x}} {run}")).is_empty());
+    for src in [
+        format!("[{run} {run}"),
+        format!("{run}] {run}"),
+        format!("[{run}] {run}"),
+        format!("[[x]{{@x}} {run}"),
+    ] {
+        assert_eq!(skim::gaps(&src), Vec::<TextRange>::new(), "{src:?}");
+        assert!(!parse(&src).errors.is_empty(), "{src:?}");
+    }
+}
