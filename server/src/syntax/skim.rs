@@ -182,7 +182,8 @@ const fn line_end(b: u8) -> bool {
 /// Adds the gap of `segment`, a stretch of article text without a byte
 /// that starts another token: all of it but its first and last visible
 /// characters (line ends, spaces and tabs at its ends are kept too, so the
-/// kept characters are `text` bytes the lexer starts and ends a token on).
+/// kept characters are `text` bytes the lexer starts and ends a token on)
+/// and its first two bytes.
 fn segment_gap(
     text: &str,
     segment: std::ops::Range<usize>,
@@ -201,7 +202,10 @@ fn segment_gap(
     if last - first < MIN_GAP {
         return;
     }
-    let mut from = segment.start + first + 1;
+    // At least the two bytes after the segment's start are kept too: the
+    // lexer reads up to two characters past the special byte before it
+    // (a stray `{` and the `~~` of `{~~`), which must be the file's own.
+    let mut from = (segment.start + first + 1).max(segment.start + 2);
     while !text.is_char_boundary(from) {
         from += 1;
     }

@@ -439,6 +439,11 @@ const SKIM_PIECES: &[&str] = &[
     "+++\n++ x\n+ y = \"a long second line\"\n+++ tail",
     "\0",
     "\u{feff}",
+    // A stray `{` whose next two characters, were a gap to fall between
+    // them, would open CriticMarkup.
+    "{~ a stray brace, then a run that ends in a tilde ~",
+    "{> a stray brace, then a run that ends in a chevron >",
+    "{- a stray brace, then a run that ends in a dash -",
 ];
 
 proptest::proptest! {
