@@ -245,11 +245,11 @@ fn closing_line(bytes: &[u8]) -> Option<usize> {
     }
 }
 
-/// The inside of the front matter's TOML: one `front_matter_content`
-/// token of many lines instead of a token per line. Its first three bytes
-/// (which tell a line from a fence) and its last line end with the byte
-/// before it are kept. Only when the first line is a fence by the
-/// grammar's pattern (`+++`, spaces or tabs, a line end).
+/// The inside of the front matter's TOML, which the grammar lexes as one
+/// `front_matter_content` token. Its first three bytes (which tell a line
+/// from a fence) and its last line end with the byte before it are kept.
+/// Only when the first line is a fence by the grammar's pattern (`+++`,
+/// spaces or tabs, a line end).
 fn front_matter_gap(text: &str) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let fence = bytes.strip_prefix(b"+++")?;
@@ -329,8 +329,9 @@ fn included(text: &str, gaps: &[std::ops::Range<usize>]) -> Vec<Range> {
     ranges
 }
 
-/// Parses `text` reading only what the tree depends on; the same tree
-/// shape and byte ranges as a full parse.
+/// Parses `text` reading only what the document depends on: the full
+/// parse's tree but for its `text` and `paragraph` nodes (see the module's
+/// documentation), or the full parse itself when skimming cannot be trusted.
 pub(super) fn parse_tree(parser: &mut Parser, text: &str) -> Option<Tree> {
     skim(parser, text).or_else(|| parser.parse(text, None))
 }
