@@ -35,6 +35,14 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The real stdout: one thread writes whole frames to it (see
+    // `transport`).
+    let (out, frames) = std::sync::mpsc::channel::<Vec<u8>>();
+    let (written, all_written) = std::sync::mpsc::channel::<()>();
+    let closing = out.clone();
+    std::thread::spawn(move || {
+        transport::write_frames(frames, std::io::stdout().lock(), written);
+    });
     runtime.block_on(async {
         let (service, socket) = LspService::build(Backend::new)
             .custom_method("newsmark/stats", Backend::stats)
@@ -43,23 +51,26 @@ pub fn run() -> ExitCode {
         // in `transport` owns the real stdin and stdout.
         let (server_in, guard_in) = tokio::io::duplex(1 << 20);
         let (server_out, guard_out) = tokio::io::duplex(1 << 20);
-        let stdout = Arc::new(tokio::sync::Mutex::new(tokio::io::stdout()));
-        let input = tokio::spawn(transport::guard_input(
-            tokio::io::stdin(),
-            guard_in,
-            stdout.clone(),
-        ));
-        let output = tokio::spawn(transport::forward_output(guard_out, stdout));
+        let handle = tokio::runtime::Handle::current();
+        let parse_errors = out.clone();
+        // A thread blocked reading stdin does not keep the process alive
+        // after `exit`: the process ends when `run` returns.
+        std::thread::spawn(move || {
+            transport::guard_input(std::io::stdin().lock(), guard_in, parse_errors, handle);
+        });
+        let output = tokio::spawn(transport::forward_output(guard_out, out));
         Server::new(server_in, server_out, socket)
             .serve(service)
             .await;
-        input.abort();
         // Let the last responses reach stdout, but never wait forever: the
         // pipe may stay open while the framework's tasks wind down.
         let _ = tokio::time::timeout(Duration::from_millis(500), output).await;
     });
-    // A thread blocked reading stdin must not keep the process alive after
-    // `exit`.
+    // An empty frame after the last response: once the writer has reached
+    // it, every response is written.
+    if closing.send(Vec::new()).is_ok() {
+        let _ = all_written.recv_timeout(Duration::from_millis(500));
+    }
     runtime.shutdown_background();
     ExitCode::SUCCESS
 }
