@@ -1,10 +1,12 @@
 //! A parse that reads less: tree-sitter's lexer costs about a hundred
-//! instructions per byte of article text, yet the inside of a long run of
-//! plain text changes nothing in the tree. [`parse_tree`] hands tree-sitter
-//! only the ranges that matter, as included ranges, and falls back on a
-//! full parse whenever the tree holds a syntax error.
+//! instructions per byte of article text and a few thousand per token, yet
+//! neither the inside of a long run of plain text nor the tokens inside a
+//! well-formed attribute block change anything the document records.
+//! [`parse_tree`] hands tree-sitter only the ranges that matter, as
+//! included ranges, and falls back on a full parse whenever the tree holds
+//! a syntax error.
 //!
-//! Why the document is the same: a gap is the inside of a stretch of
+//! Why the document is the same. A text gap is the inside of a stretch of
 //! article text (in a paragraph or a span's content, never in an attribute
 //! block or a CriticMarkup construct) holding no byte that starts another
 //! token (`[`, `]`, `\`, `{`), with its first and last visible characters
@@ -15,29 +17,46 @@
 //! between `text` tokens: inline content of a paragraph or a span, or the
 //! break between two paragraphs, none of which the document records. The
 //! skimmed tree has one `text` node where the full one has many (and one
-//! paragraph where it has several), and every span, attribute and
+//! paragraph where it has several), and every span, attribute block and
 //! CriticMarkup node keeps its byte range. The front matter's TOML is
 //! skipped the same way inside its one content token; the front matter is
 //! read from that token's range.
 //!
+//! An attribute gap is the whole inside of a span's attribute block, when
+//! the grammar reads that inside without an error and the document can
+//! read it from the text ([`well_formed_attributes`]). Tree-sitter then
+//! sees `{` and `}`, an attribute block of the same range with no
+//! attributes in it; the document reads the attributes from the text of
+//! that range, as it does for every error-free block.
+//!
 //! Up to the first syntax error both parses read the same tokens in the
 //! same states, so a skimmed tree without error stands for an error-free
 //! full parse; error recovery lexes with every token allowed, which a gap
-//! could change, hence the fallback. The syntax test
-//! `the_skimmed_parse_builds_the_same_document` holds the two to the same
-//! document.
+//! could change, hence the fallback. The syntax tests
+//! `the_skimmed_parse_builds_the_same_document` and
+//! `attribute_blocks_are_skipped_only_when_the_grammar_reads_them_whole`
+//! hold the two to the same document.
 
 use tree_sitter::{Parser, Point, Range, Tree};
 
 /// Runs shorter than this are not worth a range of their own.
 const MIN_GAP: usize = 16;
 
+/// Attribute gaps are made only among a file's first ranges. After the `{`
+/// before one, tree-sitter's lexer has looked past the gap and goes back,
+/// and going back looks for the position's range from the first range on
+/// (`ts_lexer_goto`): with a gap per block, a file of many blocks would
+/// cost the square of their number (a 5 MB file of 30,000 spans took four
+/// times as long as a full parse). A news article has a few dozen ranges.
+pub(super) const MAX_RANGES_BEFORE_ATTRIBUTE_GAP: usize = 1024;
+
 /// The byte ranges of `text` that tree-sitter need not read, in order.
 ///
 /// The text is followed as an error-free parse would lex it: article text
 /// (in a paragraph or a span's content, where a single line end is as good
-/// as text) has gaps; attribute blocks (`]{` to the `}` outside a string)
-/// and CriticMarkup (`{~~` to `~~}`, and the like, on one line) have none.
+/// as text) has gaps; an attribute block (`]{` to the `}` outside a
+/// string) is one gap when well formed; CriticMarkup (`{~~` to `~~}`, and
+/// the like, on one line) has none.
 pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     // tree-sitter's lexer reads a NUL as the end of the input: it ends
@@ -103,7 +122,16 @@ pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
                     return Vec::new();
                 }
                 open -= 1;
-                attributes_end(bytes, special + 2)
+                let end = attributes_end(bytes, special + 2);
+                if gaps.len() < MAX_RANGES_BEFORE_ATTRIBUTE_GAP
+                    && let Some(inner) = bytes.get(special + 2..end.saturating_sub(1))
+                    && !inner.is_empty()
+                    && bytes.get(end.wrapping_sub(1)) == Some(&b'}')
+                    && well_formed_attributes(inner)
+                {
+                    gaps.push(special + 2..end - 1);
+                }
+                end
             }
             Some(b'\\') if next(special + 1).is_some_and(|b| b"[]\\{}".contains(&b)) => special + 2,
             Some(b'{') => {
@@ -142,6 +170,81 @@ fn attributes_end(bytes: &[u8], from: usize) -> usize {
         }
     }
     bytes.len()
+}
+
+/// Whether `inner`, the inside of an attribute block (between `{` and
+/// `}`), is what the grammar reads without an error: attributes (`@id`,
+/// `.kind`, `#anchor`, `key=value`, `key="string"`, a bare word), each
+/// run of spaces between them holding at most one line end. ASCII only,
+/// and a string with no line end in it, escaped or not: anything else is
+/// left to the parse. Then the parse need not see the inside: `{` and `}`
+/// make the same attribute block, and the document reads its attributes
+/// from the text (`read_attributes`, which reads every such block).
+fn well_formed_attributes(inner: &[u8]) -> bool {
+    if !inner.is_ascii() {
+        return false;
+    }
+    let id = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let run = |from: usize, ok: &dyn Fn(u8) -> bool| {
+        inner
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| ok(b))
+            .count()
+    };
+    let mut i = 0;
+    loop {
+        let blank = &inner[i..i + run(i, &space)];
+        let line_ends = blank.iter().filter(|&&b| b == b'\n').count()
+            + blank.iter().filter(|&&b| b == b'\r').count()
+            - blank.windows(2).filter(|w| w == b"\r\n").count();
+        if line_ends > 1 {
+            return false;
+        }
+        i += blank.len();
+        let Some(&first) = inner.get(i) else {
+            return true;
+        };
+        let next = inner.get(i + 1).copied().unwrap_or(b' ');
+        match first {
+            b'@' | b'#' if next.is_ascii_alphanumeric() || next == b'_' => i += 1 + run(i + 1, &id),
+            b'.' if next.is_ascii_alphabetic() => i += 1 + run(i + 1, &id),
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                i += run(i, &id);
+                if inner.get(i) != Some(&b'=') {
+                    continue;
+                }
+                i += 1;
+                if inner.get(i) == Some(&b'"') {
+                    i += 1;
+                    loop {
+                        match inner.get(i) {
+                            Some(b'"') => break,
+                            Some(b'\\') if inner.get(i + 1).is_some_and(|&b| !line_end(b)) => {
+                                i += 2
+                            }
+                            Some(&b) if b != b'\\' && !line_end(b) => i += 1,
+                            _ => return false,
+                        }
+                    }
+                    i += 1;
+                } else {
+                    let n = run(i, &|b| {
+                        !(b.is_ascii_whitespace() || b == 0x0b || matches!(b, b'"' | b'{' | b'}'))
+                    });
+                    // (What ends a value but a space, or the block's end,
+                    // starts no attribute: the next turn refuses it.)
+                    if n == 0 {
+                        return false;
+                    }
+                    i += n;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// Where the CriticMarkup construct opened by the `{` at `open` ends: after

@@ -431,6 +431,26 @@ const SKIM_PIECES: &[&str] = &[
     "]{.quote note=\"a long note } with a brace\" by=@x}",
     "]{.quote note=\"an \\\"escaped\\\" quote } and a brace\" by=@someone}",
     "]{.claim\n  by=@someone-with-a-long-name}",
+    // Attribute blocks the parse need not read the inside of, and blocks
+    // it must: two line ends in a row, an escaped line end in a string,
+    // a value glued to a quote, spaces around `=`, characters no attribute
+    // starts with, non-ASCII text. Whole spans: a file whose brackets do
+    // not pair up is not skimmed at all.
+    "[a span]{@a.b#c d=e f=\"g h\"i\tj\r\n k}",
+    "[a span]{ .quote\r\n\tby=@x-y_z src=art-1#q0 }",
+    "[a span]{.quote\n\nby=@x}",
+    "[a span]{.quote\r\rby=@x}",
+    "[a span]{.quote\n\rby=@x}",
+    "[a span]{n=\"a\\\nb\"}",
+    "[a span]{n=\"a\\\"b\"}",
+    "[a span]{n=a\"b\"}",
+    "[a span]{n = a}",
+    "[a span]{n=\x0bx}",
+    "[a span]{\x0c@a}",
+    "[a span]{@-a #-b .1c 2d}",
+    "[a span]{n=é}",
+    "[a span]{@a=b}",
+    "[a span]{a=b=c}",
     "{>>a long comment of many words<<}",
     "{~~a long original wording~>a long replacement~~}",
     "+++ not a fence\n",
@@ -479,7 +499,8 @@ proptest::proptest! {
 }
 
 /// Every named node of `tree` but the document, its paragraphs and their
-/// text, with its byte range.
+/// text, with its byte range; attribute blocks without what is inside them
+/// (the document reads that from the text).
 fn marked_nodes(tree: &Tree) -> Vec<(String, TextRange)> {
     let mut nodes = Vec::new();
     let mut cursor = tree.walk();
@@ -488,7 +509,9 @@ fn marked_nodes(tree: &Tree) -> Vec<(String, TextRange)> {
         if node.is_named() && !["document", "paragraph", "text"].contains(&node.kind()) {
             nodes.push((node.kind().to_string(), node.byte_range()));
         }
-        stack.extend(node.children(&mut cursor));
+        if node.kind() != "attributes" {
+            stack.extend(node.children(&mut cursor));
+        }
     }
     nodes
 }
@@ -550,4 +573,74 @@ fn a_file_with_unpaired_brackets_is_not_skimmed() {
         assert_eq!(skim::gaps(&src), Vec::<TextRange>::new(), "{src:?}");
         assert!(!parse(&src).errors.is_empty(), "{src:?}");
     }
+}
+
+/// Attribute blocks one by one, in an otherwise well-formed article (so
+/// the skimmed parse is kept unless the block itself has an error): the
+/// blocks whose inside the parse skips, and the document built either way
+/// equals the full parse's.
+#[test]
+fn attribute_blocks_are_skipped_only_when_the_grammar_reads_them_whole() {
+    let blocks: &[(&str, bool)] = &[
+        ("@a", true),
+        ("@a.b#c d=e f=\"g h\"i\tj\r\n k", true),
+        (" .quote\r\n\tby=@x-y_z src=art-1#q0 ", true),
+        (".quote note=\"a } brace, a \\\" quote\" by=@x", true),
+        ("a=b.c=d", true),
+        ("_flag", true),
+        (".quote\n\nby=@x", false),
+        (".quote\r\rby=@x", false),
+        (".quote\n\rby=@x", false),
+        ("n=\"a\\\nb\"", false),
+        ("n=\"a\\\rb\"", false),
+        ("n=a\"b\"", false),
+        ("n = a", false),
+        ("n=\x0bx", false),
+        ("\x0c@a", false),
+        ("@-a", false),
+        ("#-b", false),
+        (".1c", false),
+        ("2d", false),
+        ("n=é", false),
+        ("@a=b", false),
+        ("n=", false),
+        ("n=\"open", false),
+        ("@", false),
+    ];
+    for (block, skipped) in blocks {
+        let src = format!(
+            "A run of text before the span [a span]{{{block}}} and a run of text after it.\n"
+        );
+        let inner = src.find('{').map(|i| i + 1..i + 1 + block.len());
+        let gaps = skim::gaps(&src);
+        assert_eq!(
+            inner.is_some_and(|r| gaps.contains(&r)),
+            *skipped,
+            "{block:?}: gaps {gaps:?}"
+        );
+        let full = format!("{:?}", Document::from_tree(&src, &parse_tree(&src)));
+        assert_eq!(format!("{:?}", parse(&src)), full, "{block:?}");
+    }
+}
+
+/// A file of thousands of spans has its attribute blocks skipped only
+/// among its first ranges (going back over a gap costs tree-sitter a look
+/// through every range before it), and still its text skipped throughout.
+#[test]
+fn attribute_gaps_are_made_only_among_a_files_first_ranges() {
+    let para = "[North Korea]{@prk} said it had never exported weapons to Russia.\n\n";
+    let src = para.repeat(3000);
+    let gaps = skim::gaps(&src);
+    let is_attribute = |g: &TextRange| src.get(g.start - 1..g.start) == Some("{");
+    let last_attribute = gaps.iter().rposition(is_attribute);
+    assert_eq!(
+        last_attribute.map(|i| i < skim::MAX_RANGES_BEFORE_ATTRIBUTE_GAP),
+        Some(true),
+        "{last_attribute:?}"
+    );
+    assert!(gaps.iter().filter(|g| !is_attribute(g)).count() >= 3000);
+    assert_eq!(
+        format!("{:?}", parse(&src)),
+        format!("{:?}", Document::from_tree(&src, &parse_tree(&src)))
+    );
 }
