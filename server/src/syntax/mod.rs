@@ -1023,9 +1023,7 @@ fn read_attributes(src: &str, range: TextRange, list: &mut Vec<Attribute>) -> Op
                         return None;
                     }
                 } else {
-                    let n = run(at, &|b| {
-                        !(b.is_ascii_whitespace() || b == 0x0b || matches!(b, b'"' | b'{' | b'}'))
-                    });
+                    let n = run(at, &|b| value_byte(b));
                     if n == 0 {
                         return None;
                     }
@@ -1040,6 +1038,12 @@ fn read_attributes(src: &str, range: TextRange, list: &mut Vec<Attribute>) -> Op
             _ => return None,
         }
     }
+}
+
+/// A byte of an unquoted attribute value (the grammar's `value`,
+/// `[^\s"{}]`, for ASCII).
+fn value_byte(b: u8) -> bool {
+    !(b.is_ascii_whitespace() || b == 0x0b || matches!(b, b'"' | b'{' | b'}'))
 }
 
 fn unescape_string(s: &str) -> String {

@@ -231,9 +231,7 @@ fn well_formed_attributes(inner: &[u8]) -> bool {
                     }
                     i += 1;
                 } else {
-                    let n = run(i, &|b| {
-                        !(b.is_ascii_whitespace() || b == 0x0b || matches!(b, b'"' | b'{' | b'}'))
-                    });
+                    let n = run(i, &|b| super::value_byte(b));
                     // (What ends a value but a space, or the block's end,
                     // starts no attribute: the next turn refuses it.)
                     if n == 0 {
