@@ -41,7 +41,7 @@ pub fn run() -> ExitCode {
     let (written, all_written) = std::sync::mpsc::channel::<()>();
     let closing = out.clone();
     std::thread::spawn(move || {
-        transport::write_frames(frames, std::io::stdout().lock(), written);
+        transport::write_frames(frames, transport::raw_stdout(), written);
     });
     runtime.block_on(async {
         let (service, socket) = LspService::build(Backend::new)

@@ -162,6 +162,21 @@ pub async fn forward_output(mut from_server: DuplexStream, out: Out) {
     }
 }
 
+/// Stdout without the standard library's line buffering, which would write
+/// a frame as two pieces (up to the header's last line end, then the body)
+/// and wake the client twice: a duplicate of the descriptor, written to
+/// directly. Stdout itself where that is not possible.
+pub fn raw_stdout() -> Box<dyn Write + Send> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout())
+}
+
 /// Writes every frame sent on `frames` to `output`, one whole frame per
 /// write, until every sender is gone or `output` fails. An empty frame is
 /// not written but acknowledged on `written`: every frame sent before it is
