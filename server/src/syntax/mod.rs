@@ -951,9 +951,10 @@ enum Attribute {
     },
 }
 
-/// The attributes of the error-free block at `range` of `src`, read from
-/// its text by the grammar's token rules. Stepping a tree cursor through a
-/// block's children (hidden repetition nodes and spaces among them) cost
+/// The attributes of the block at `range` of `src`, read from its text by
+/// the grammar's token rules: None unless the grammar reads the block
+/// without an error (and the skim uses that to know which blocks it may
+/// skip). Stepping a tree cursor through a block's children (hidden repetition nodes and spaces among them) cost
 /// about 650 instructions a step, a fifth of building a document. A block
 /// with anything but ASCII in it, or anything these rules do not expect,
 /// gives None: the tree is read instead. A property test holds the two
@@ -971,7 +972,15 @@ fn read_attributes(src: &str, range: TextRange, list: &mut Vec<Attribute>) -> Op
     let at_ = |r: std::ops::Range<usize>| range.start + r.start..range.start + r.end;
     let mut at = 1;
     loop {
-        at += run(at, &|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        // Spaces between attributes hold at most one line end (`\r\n` is
+        // one): more is a syntax error.
+        let blank = &block[at..at + run(at, &|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))];
+        let line_ends = blank.iter().filter(|&&b| b == b'\n' || b == b'\r').count()
+            - blank.windows(2).filter(|w| w == b"\r\n").count();
+        if line_ends > 1 {
+            return None;
+        }
+        at += blank.len();
         if at == end {
             return Some(());
         }
@@ -1013,8 +1022,14 @@ fn read_attributes(src: &str, range: TextRange, list: &mut Vec<Attribute>) -> Op
                     loop {
                         match block.get(at)? {
                             b'"' => break,
-                            b'\\' => at += 2,
-                            b'\r' | b'\n' => return None,
+                            b'\\'
+                                if !block
+                                    .get(at + 1)
+                                    .is_some_and(|&b| b == b'\r' || b == b'\n') =>
+                            {
+                                at += 2
+                            }
+                            b'\\' | b'\r' | b'\n' => return None,
                             _ => at += 1,
                         }
                     }

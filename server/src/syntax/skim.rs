@@ -24,7 +24,7 @@
 //!
 //! An attribute gap is the whole inside of a span's attribute block, when
 //! the grammar reads that inside without an error and the document can
-//! read it from the text ([`well_formed_attributes`]). Tree-sitter then
+//! read it from the text (`read_attributes`). Tree-sitter then
 //! sees `{` and `}`, an attribute block of the same range with no
 //! attributes in it; the document reads the attributes from the text of
 //! that range, as it does for every error-free block.
@@ -101,6 +101,8 @@ pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
     // by `{`, and a `[` never closed, are syntax errors: such a file is
     // read in full at once rather than skimmed and then read again.
     let mut open = 0usize;
+    // The attributes of the last block read, kept for its allocation.
+    let mut attributes = Vec::new();
     while i < bytes.len() {
         if bracket < i {
             bracket = find(i, false);
@@ -123,11 +125,13 @@ pub(super) fn gaps(text: &str) -> Vec<std::ops::Range<usize>> {
                 }
                 open -= 1;
                 let end = attributes_end(bytes, special + 2);
+                // A block the grammar reads without an error (ASCII, at
+                // most one line end between attributes, strings on one
+                // line): the document reads it from the text alike.
+                attributes.clear();
                 if gaps.len() < MAX_RANGES_BEFORE_ATTRIBUTE_GAP
-                    && let Some(inner) = bytes.get(special + 2..end.saturating_sub(1))
-                    && !inner.is_empty()
-                    && bytes.get(end.wrapping_sub(1)) == Some(&b'}')
-                    && well_formed_attributes(inner)
+                    && end > special + 3
+                    && super::read_attributes(text, special + 1..end, &mut attributes).is_some()
                 {
                     gaps.push(special + 2..end - 1);
                 }
@@ -170,79 +174,6 @@ fn attributes_end(bytes: &[u8], from: usize) -> usize {
         }
     }
     bytes.len()
-}
-
-/// Whether `inner`, the inside of an attribute block (between `{` and
-/// `}`), is what the grammar reads without an error: attributes (`@id`,
-/// `.kind`, `#anchor`, `key=value`, `key="string"`, a bare word), each
-/// run of spaces between them holding at most one line end. ASCII only,
-/// and a string with no line end in it, escaped or not: anything else is
-/// left to the parse. Then the parse need not see the inside: `{` and `}`
-/// make the same attribute block, and the document reads its attributes
-/// from the text (`read_attributes`, which reads every such block).
-fn well_formed_attributes(inner: &[u8]) -> bool {
-    if !inner.is_ascii() {
-        return false;
-    }
-    let id = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-    let run = |from: usize, ok: &dyn Fn(u8) -> bool| {
-        inner
-            .get(from..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| ok(b))
-            .count()
-    };
-    let mut i = 0;
-    loop {
-        let blank = &inner[i..i + run(i, &space)];
-        let line_ends = blank.iter().filter(|&&b| b == b'\n').count()
-            + blank.iter().filter(|&&b| b == b'\r').count()
-            - blank.windows(2).filter(|w| w == b"\r\n").count();
-        if line_ends > 1 {
-            return false;
-        }
-        i += blank.len();
-        let Some(&first) = inner.get(i) else {
-            return true;
-        };
-        let next = inner.get(i + 1).copied().unwrap_or(b' ');
-        match first {
-            b'@' | b'#' if next.is_ascii_alphanumeric() || next == b'_' => i += 1 + run(i + 1, &id),
-            b'.' if next.is_ascii_alphabetic() => i += 1 + run(i + 1, &id),
-            b if b.is_ascii_alphabetic() || b == b'_' => {
-                i += run(i, &id);
-                if inner.get(i) != Some(&b'=') {
-                    continue;
-                }
-                i += 1;
-                if inner.get(i) == Some(&b'"') {
-                    i += 1;
-                    loop {
-                        match inner.get(i) {
-                            Some(b'"') => break,
-                            Some(b'\\') if inner.get(i + 1).is_some_and(|&b| !line_end(b)) => {
-                                i += 2
-                            }
-                            Some(&b) if b != b'\\' && !line_end(b) => i += 1,
-                            _ => return false,
-                        }
-                    }
-                    i += 1;
-                } else {
-                    let n = run(i, &|b| super::value_byte(b));
-                    // (What ends a value but a space, or the block's end,
-                    // starts no attribute: the next turn refuses it.)
-                    if n == 0 {
-                        return false;
-                    }
-                    i += n;
-                }
-            }
-            _ => return false,
-        }
-    }
 }
 
 /// Where the CriticMarkup construct opened by the `{` at `open` ends: after
