@@ -301,3 +301,62 @@ fn did_change_configuration_sets_rule_severities_and_republishes() {
     wait_for(&mut c, vec![json!(3)]);
     assert!(c.shutdown());
 }
+
+/// A completion list longer than the server's limit comes back cut, as a
+/// list marked incomplete, so that the editor asks again as the user types
+/// (rather than filtering the cut list itself); typing more gets a
+/// complete list again.
+#[test]
+fn a_long_completion_list_is_marked_incomplete() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical");
+    let registry: String = (0..300)
+        .map(|n| format!("[e{n}]\nname = \"Entity {n}\"\n"))
+        .collect();
+    std::fs::write(root.join("entities.toml"), registry).expect("write");
+    let path = root.join("a.news");
+    std::fs::write(&path, "Text.\n").expect("write");
+    let uri = lsp_client::uri(&path);
+    let mut c = lsp_client::Client::start(&root);
+    c.initialize(&root, false);
+    let complete = |c: &mut lsp_client::Client, version: i32, typed: &str| {
+        let text = format!("Text.\n[x]{{.quote by={typed}");
+        if version == 1 {
+            c.notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri, "languageId": "newsmark", "version": 1, "text": text}}),
+            );
+        } else {
+            c.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+            );
+        }
+        let end = text.lines().last().map_or(0, str::len);
+        c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": end}}),
+        )["result"]
+            .clone()
+    };
+    let all = complete(&mut c, 1, "@");
+    let items = all["items"].as_array().expect("a completion list");
+    assert_eq!(all["isIncomplete"], json!(true), "{all}");
+    assert!(items.len() < 300, "{} items", items.len());
+    let some = complete(&mut c, 2, "@e29");
+    let labels: Vec<&str> = some["items"]
+        .as_array()
+        .expect("a completion list")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(some["isIncomplete"], json!(false), "{some}");
+    assert_eq!(
+        labels,
+        [
+            "@e29", "@e290", "@e291", "@e292", "@e293", "@e294", "@e295", "@e296", "@e297",
+            "@e298", "@e299"
+        ]
+    );
+    assert!(c.shutdown());
+}

@@ -78,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
                     in_file(&corpus, l.file, &l.range, "reference");
                 }
             }
-            for item in ide::completion::completions(&corpus, file, offset) {
+            for item in ide::completion::completions(&corpus, file, offset).items {
                 in_file(&corpus, file, &item.range, "completion");
             }
             if let Ok((r, _)) = ide::rename::prepare_rename(&corpus, file, offset) {

@@ -1470,13 +1470,17 @@ impl LanguageServer for Backend {
             let (ci, file, offset, rope) = s
                 .locate(&p.text_document.uri, p.position)
                 .ok_or_else(|| unknown(&p.text_document.uri))?;
-            let items = crate::ide::completion::completions(&s.corpora[ci], file, offset);
-            Ok(Some(CompletionResponse::Array(
-                items
+            let found = crate::ide::completion::completions(&s.corpora[ci], file, offset);
+            // Incomplete: the editor asks again as the user types, rather
+            // than filtering a list cut at `completion::LIMIT` itself.
+            Ok(Some(CompletionResponse::List(CompletionList {
+                is_incomplete: found.incomplete,
+                items: found
+                    .items
                     .iter()
                     .map(|i| convert::completion(&rope, i, s.encoding))
                     .collect(),
-            )))
+            })))
         })
     }
 
