@@ -378,11 +378,27 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
         "textDocument/references",
         json!({"textDocument": doc, "position": position(&current, mention), "context": {"includeDeclaration": true}}),
     );
+    let completion = json!({"textDocument": doc, "position": position(&current, src)});
     timed(
         &mut c,
         "completion (claim=)",
         "textDocument/completion",
-        json!({"textDocument": doc, "position": position(&current, src)}),
+        completion.clone(),
+    );
+    let (_, r) = c.request("textDocument/completion", completion);
+    let list = &r["result"];
+    println!(
+        "  items in it: {}{}, {} bytes",
+        list["items"]
+            .as_array()
+            .or(list.as_array())
+            .map_or(0, Vec::len),
+        if list["isIncomplete"] == json!(true) {
+            " (marked incomplete)"
+        } else {
+            ""
+        },
+        list.to_string().len()
     );
     timed(
         &mut c,
