@@ -158,6 +158,36 @@ fn timed_check(bin: &Path, corpus: &Path, cache: &Path, args: &[&str]) -> Option
     Some(start.elapsed().as_secs_f64())
 }
 
+/// The machine's CPU time so far, from `/proc/stat`: stolen (by the
+/// hypervisor, while a virtual CPU wanted to run) and in all, in ticks.
+#[derive(Clone, Copy)]
+pub struct CpuTimes {
+    steal: u64,
+    total: u64,
+}
+
+pub fn cpu_times() -> Option<CpuTimes> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal (guest time is
+    // already counted in user).
+    Some(CpuTimes {
+        steal: *fields.get(7)?,
+        total: fields.iter().take(8).sum(),
+    })
+}
+
+/// The share of the machine's CPU time stolen between `a` and `b`, in %.
+pub fn stolen(a: CpuTimes, b: CpuTimes) -> f64 {
+    100.0 * b.steal.saturating_sub(a.steal) as f64 / b.total.saturating_sub(a.total).max(1) as f64
+}
+
 fn check(corpus: &Path, runs: usize) -> ExitCode {
     let paths = files(corpus);
     let bin = newsmark_bin();
@@ -167,6 +197,7 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
     let mut check_s = Vec::new();
     let mut warm_s = Vec::new();
     let mut bytes = 0;
+    let since = cpu_times();
     // Writes the cache the warm runs read (not timed).
     if timed_check(&bin, corpus, &cache, &[]).is_none() {
         eprintln!("cannot run {}", bin.display());
@@ -229,6 +260,12 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
         sm / cm,
         sm / wm
     );
+    if let Some((a, b)) = since.zip(cpu_times()) {
+        println!(
+            "CPU time stolen by the hypervisor during these runs: {:.1}%",
+            stolen(a, b)
+        );
+    }
     ExitCode::SUCCESS
 }
 
