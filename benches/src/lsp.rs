@@ -247,6 +247,7 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
     if starts > 1 {
         let mut times = Vec::new();
         let mut rss = Vec::new();
+        let since = crate::cpu_times();
         for _ in 0..starts {
             let Some((mut child, c, pid, took)) = start(bin, &cache, &corpus) else {
                 return ExitCode::from(2);
@@ -259,8 +260,13 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
         }
         let (med, lo, hi) = crate::median(times);
         let (rmed, rlo, rhi) = crate::median(rss);
+        let stolen = since
+            .zip(crate::cpu_times())
+            .map_or(String::new(), |(a, b)| {
+                format!("; {:.1}% stolen", crate::stolen(a, b))
+            });
         println!(
-            "initialize → indexing done over {starts} starts: median {med:.3} s ({lo:.3}–{hi:.3}); resident memory after indexing median {rmed:.1} MB ({rlo:.1}–{rhi:.1})",
+            "initialize → indexing done over {starts} starts: median {med:.3} s ({lo:.3}–{hi:.3}); resident memory after indexing median {rmed:.1} MB ({rlo:.1}–{rhi:.1}){stolen}",
         );
     }
     let Some((mut child, mut c, pid, index_time)) = start(bin, &cache, &corpus) else {
