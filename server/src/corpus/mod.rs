@@ -1304,35 +1304,36 @@ impl Corpus {
                 a
             })
         };
-        let results: Vec<Result<Article, LoadError>> = match entries.aligned(&paths) {
-            Some(chunks) => {
-                let mut rest = paths.into_iter();
-                let pieces: Vec<_> = chunks
-                    .into_iter()
-                    .map(|c| (rest.by_ref().take(c.len()).collect::<Vec<_>>(), c))
-                    .collect();
-                pieces
-                    .into_par_iter()
-                    .flat_map_iter(|(ps, es)| {
-                        ps.into_iter()
-                            .zip(es)
-                            .map(|((path, plain), e)| load_one((path, plain, Some(e.cached()))))
-                    })
-                    .collect()
-            }
-            None => {
-                let mut entries = entries.sorted();
-                let work: Vec<(PathBuf, bool, Option<cache::Cached>)> = paths
-                    .into_iter()
-                    .map(|(path, plain)| {
-                        let cached = entries.take(&path);
-                        (path, plain, cached)
-                    })
-                    .collect();
-                drop(entries);
-                work.into_par_iter().map(load_one).collect()
-            }
-        };
+        let results: Vec<Result<Article, LoadError>> =
+            with_load_threads(paths.len(), || match entries.aligned(&paths) {
+                Some(chunks) => {
+                    let mut rest = paths.into_iter();
+                    let pieces: Vec<_> = chunks
+                        .into_iter()
+                        .map(|c| (rest.by_ref().take(c.len()).collect::<Vec<_>>(), c))
+                        .collect();
+                    pieces
+                        .into_par_iter()
+                        .flat_map_iter(|(ps, es)| {
+                            ps.into_iter()
+                                .zip(es)
+                                .map(|((path, plain), e)| load_one((path, plain, Some(e.cached()))))
+                        })
+                        .collect()
+                }
+                None => {
+                    let mut entries = entries.sorted();
+                    let work: Vec<(PathBuf, bool, Option<cache::Cached>)> = paths
+                        .into_iter()
+                        .map(|(path, plain)| {
+                            let cached = entries.take(&path);
+                            (path, plain, cached)
+                        })
+                        .collect();
+                    drop(entries);
+                    work.into_par_iter().map(load_one).collect()
+                }
+            });
         corpus.cache_hits = hits.into_inner();
         corpus.cache_unread = unread.into_inner();
         corpus.articles.reserve_exact(results.len());
@@ -1549,6 +1550,36 @@ fn inside(root: &Path, path: &Path) -> Result<(), LoadError> {
     }
 }
 
+/// Threads for the parallel part of a load (read, parse, summarise each
+/// file) on a machine with fewer cores than this.
+const LOAD_THREADS: usize = 4;
+
+/// Runs `load` on [`LOAD_THREADS`] threads when the machine has fewer cores
+/// and there are many files (else on rayon's pool, a thread per core).
+///
+/// A thread reading a file that is not in the page cache waits for the disk
+/// and computes nothing meanwhile. With a thread per core, a 2-core machine
+/// had two reads in flight, and a `check` of 100,000 articles took 20 s
+/// with the page cache emptied, against 8.3 s from it; reading those files
+/// (`cat`) took 6.9 s two at a time and 3.5 s eight at a time. On 4
+/// threads: 14 s, and the same from the page cache; on 8, 13 s, but 10%
+/// slower from the page cache (docs/performance.md, thirteenth round).
+/// `RAYON_NUM_THREADS`, when set, is left to decide.
+fn with_load_threads<R: Send>(files: usize, load: impl FnOnce() -> R + Send) -> R {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if files < 1000 || cores >= LOAD_THREADS || std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return load();
+    }
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(LOAD_THREADS)
+        .thread_name(|i| format!("newsmark-load-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(load),
+        Err(_) => load(),
+    }
+}
+
 fn has_extension(path: &Path, extensions: &[String]) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -1689,6 +1720,49 @@ mod walk_tests {
             ]
         );
         assert!(walked.is_sorted());
+    }
+
+    /// A load of more files than `with_load_threads` leaves to rayon's own
+    /// pool: every file once, in path order, each with its own summary,
+    /// and a file that cannot be read reported by name.
+    #[test]
+    fn a_load_of_many_files_keeps_every_file_in_path_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let n = 1500;
+        for i in 0..n {
+            let text = format!(
+                "+++\nid = \"s{i}\"\n+++\n[Said]{{.quote by=@e src=s{}}} in story {i}.\n",
+                (i + 1) % n
+            );
+            std::fs::write(root.join(format!("{i:04}.news")), text).expect("write");
+        }
+        std::fs::write(root.join("0700.news"), b"not \xff UTF-8\n").expect("write");
+        let corpus = Corpus::load(root, &[]);
+        let ids: Vec<String> = corpus
+            .articles
+            .iter()
+            .map(|a| a.summary.id.to_string())
+            .collect();
+        let expected: Vec<String> = (0..n)
+            .filter(|&i| i != 700)
+            .map(|i| format!("s{i}"))
+            .collect();
+        assert_eq!(ids, expected);
+        let paths: Vec<&PathBuf> = corpus.articles.iter().map(|a| &a.path).collect();
+        assert!(paths.is_sorted());
+        let errors: Vec<String> = corpus
+            .load_errors
+            .iter()
+            .map(|e| {
+                e.path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(errors, ["0700.news"]);
     }
 }
 
