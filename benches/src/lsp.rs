@@ -327,6 +327,11 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
         open_start.elapsed().as_secs_f64() - 0.5
     );
 
+    println!(
+        "resident memory after that burst: {:.1} MB",
+        rss_kb(pid) as f64 / 1024.0
+    );
+
     // Keystrokes: insert a letter at the end of the last line, one at a time.
     let before = c.request("newsmark/stats", json!({})).1["result"].clone();
     let mut edit_times = Vec::new();
@@ -363,6 +368,11 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
         per_edit("cross_findings_computed"),
         per_edit("files_reported_changed"),
         after["articles"]
+    );
+
+    println!(
+        "resident memory after the edits: {:.1} MB",
+        rss_kb(pid) as f64 / 1024.0
     );
 
     let mention = current
@@ -423,6 +433,10 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
         "workspace/symbol",
         "workspace/symbol",
         json!({"query": "e1"}),
+    );
+    println!(
+        "resident memory after those requests: {:.1} MB",
+        rss_kb(pid) as f64 / 1024.0
     );
     // Code actions where an editor asks for them on every cursor move: on
     // an un-annotated registry name, whose "annotate every …" action looks
