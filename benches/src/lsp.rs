@@ -138,12 +138,10 @@ fn report(name: &str, xs: &mut [f64], since: Option<crate::CpuTimes>) {
     }
     let p50 = percentile(xs, 0.5);
     let p99 = percentile(xs, 0.99);
-    let stolen = match since.zip(crate::cpu_times()) {
-        Some((a, b)) if b.total > a.total => {
-            format!(", {:.1}% stolen", crate::stolen(a, b))
-        }
-        _ => String::new(),
-    };
+    let stolen = since
+        .zip(crate::cpu_times())
+        .and_then(|(a, b)| crate::stolen(a, b))
+        .map_or(String::new(), |share| format!(", {share}"));
     println!(
         "{name:<28} p50 {:8.3} ms   p99 {:8.3} ms   (n={}{stolen})",
         p50 * 1e3,
@@ -262,9 +260,8 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
         let (rmed, rlo, rhi) = crate::median(rss);
         let stolen = since
             .zip(crate::cpu_times())
-            .map_or(String::new(), |(a, b)| {
-                format!("; {:.1}% stolen", crate::stolen(a, b))
-            });
+            .and_then(|(a, b)| crate::stolen(a, b))
+            .map_or(String::new(), |share| format!("; {share}"));
         println!(
             "initialize → indexing done over {starts} starts: median {med:.3} s ({lo:.3}–{hi:.3}); resident memory after indexing median {rmed:.1} MB ({rlo:.1}–{rhi:.1}){stolen}",
         );

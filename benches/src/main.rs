@@ -183,9 +183,16 @@ pub fn cpu_times() -> Option<CpuTimes> {
     })
 }
 
-/// The share of the machine's CPU time stolen between `a` and `b`, in %.
-pub fn stolen(a: CpuTimes, b: CpuTimes) -> f64 {
-    100.0 * b.steal.saturating_sub(a.steal) as f64 / b.total.saturating_sub(a.total).max(1) as f64
+/// The share of the machine's CPU time stolen between `a` and `b`, in %,
+/// as text; empty when too little time passed to say (the counters move
+/// in ticks of 10 ms, and `iowait` may even go back).
+pub fn stolen(a: CpuTimes, b: CpuTimes) -> Option<String> {
+    let total = b.total.checked_sub(a.total).filter(|&t| t >= 100)?;
+    let steal = b.steal.saturating_sub(a.steal);
+    Some(format!(
+        "{:.1}% stolen",
+        100.0 * steal as f64 / total as f64
+    ))
 }
 
 fn check(corpus: &Path, runs: usize) -> ExitCode {
@@ -197,12 +204,12 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
     let mut check_s = Vec::new();
     let mut warm_s = Vec::new();
     let mut bytes = 0;
-    let since = cpu_times();
     // Writes the cache the warm runs read (not timed).
     if timed_check(&bin, corpus, &cache, &[]).is_none() {
         eprintln!("cannot run {}", bin.display());
         return ExitCode::from(2);
     }
+    let since = cpu_times();
     for _ in 0..runs {
         let (d, b) = floor(&paths);
         floor_s.push(d.as_secs_f64());
@@ -260,11 +267,8 @@ fn check(corpus: &Path, runs: usize) -> ExitCode {
         sm / cm,
         sm / wm
     );
-    if let Some((a, b)) = since.zip(cpu_times()) {
-        println!(
-            "CPU time stolen by the hypervisor during these runs: {:.1}%",
-            stolen(a, b)
-        );
+    if let Some(share) = since.zip(cpu_times()).and_then(|(a, b)| stolen(a, b)) {
+        println!("CPU time stolen by the hypervisor during the timed runs: {share}");
     }
     ExitCode::SUCCESS
 }

@@ -1567,11 +1567,24 @@ const LOAD_THREADS: usize = 4;
 /// `RAYON_NUM_THREADS`, when set, is left to decide.
 fn with_load_threads<R: Send>(files: usize, load: impl FnOnce() -> R + Send) -> R {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if files < 1000 || cores >= LOAD_THREADS || std::env::var_os("RAYON_NUM_THREADS").is_some() {
-        return load();
+    let user_set = std::env::var_os("RAYON_NUM_THREADS").is_some();
+    match load_threads(files, cores, user_set) {
+        Some(threads) => on_threads(threads, load),
+        None => load(),
     }
+}
+
+/// How many threads a load of `files` gets on a machine of `cores`, or
+/// `None` for rayon's own pool (see [`with_load_threads`]).
+fn load_threads(files: usize, cores: usize, user_set: bool) -> Option<usize> {
+    (files >= 1000 && cores < LOAD_THREADS && !user_set).then_some(LOAD_THREADS)
+}
+
+/// Runs `load` on a pool of `threads` (on the calling thread's pool if one
+/// cannot be made).
+fn on_threads<R: Send>(threads: usize, load: impl FnOnce() -> R + Send) -> R {
     match rayon::ThreadPoolBuilder::new()
-        .num_threads(LOAD_THREADS)
+        .num_threads(threads)
         .thread_name(|i| format!("newsmark-load-{i}"))
         .build()
     {
@@ -1722,9 +1735,23 @@ mod walk_tests {
         assert!(walked.is_sorted());
     }
 
+    #[test]
+    fn many_files_on_few_cores_are_loaded_on_more_threads() {
+        assert_eq!(load_threads(1000, 2, false), Some(LOAD_THREADS));
+        assert_eq!(load_threads(100_000, 1, false), Some(LOAD_THREADS));
+        assert_eq!(load_threads(999, 2, false), None, "few files");
+        assert_eq!(
+            load_threads(1000, LOAD_THREADS, false),
+            None,
+            "cores enough"
+        );
+        assert_eq!(load_threads(1000, 2, true), None, "RAYON_NUM_THREADS set");
+    }
+
     /// A load of more files than `with_load_threads` leaves to rayon's own
-    /// pool: every file once, in path order, each with its own summary,
-    /// and a file that cannot be read reported by name.
+    /// pool, on the load's own threads whatever the machine: every file
+    /// once, in path order, each with its own summary, and a file that
+    /// cannot be read reported by name.
     #[test]
     fn a_load_of_many_files_keeps_every_file_in_path_order() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -1738,7 +1765,7 @@ mod walk_tests {
             std::fs::write(root.join(format!("{i:04}.news")), text).expect("write");
         }
         std::fs::write(root.join("0700.news"), b"not \xff UTF-8\n").expect("write");
-        let corpus = Corpus::load(root, &[]);
+        let corpus = on_threads(LOAD_THREADS, || Corpus::load(root, &[]));
         let ids: Vec<String> = corpus
             .articles
             .iter()
