@@ -503,9 +503,6 @@ impl Cross {
         found.shrink_to_fit();
         for d in &mut found {
             d.message.shrink_to_fit();
-            if let Some(h) = &mut d.help {
-                h.shrink_to_fit();
-            }
             self.by_file.entry(d.file).or_default().insert(k.clone());
         }
         self.by_key.insert(k, found);

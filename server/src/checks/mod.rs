@@ -34,6 +34,7 @@ pub mod syntax_kinds {
 }
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -125,7 +126,10 @@ pub struct Diagnostic {
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub help: Option<String>,
+    /// Shared: a help is often the same for many findings (a claim's
+    /// `quote-drift` help quotes its first appearance in every article that
+    /// drifts from it), and the language server keeps every finding.
+    pub help: Option<Arc<str>>,
     /// Boxed: most findings have none, and a finding is kept per file for as
     /// long as the file has it (the language server keeps every one).
     pub fix: Option<Box<Fix>>,
@@ -291,7 +295,7 @@ pub(crate) fn diag(
 }
 
 impl Diagnostic {
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -333,7 +337,7 @@ pub(crate) fn from_text(
                 return None;
             }
             let mut d = diag(index, code, range.clone(), f.message);
-            d.help = f.help;
+            d.help = f.help.map(Arc::from);
             let article_text = article.text();
             let original = article_text.get(range.clone()).unwrap_or("");
             let clean = original == doc.plain.text.get(f.range.clone()).unwrap_or("");

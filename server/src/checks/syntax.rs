@@ -15,7 +15,7 @@ pub fn check(index: usize, a: &Article) -> Vec<Diagnostic> {
         .iter()
         .map(|e| {
             let mut d = diag(index, "syntax", e.range.clone(), e.message.clone());
-            d.help = e.help.clone();
+            d.help = e.help.as_deref().map(Into::into);
             if let Some((range, replacement)) = &e.fix {
                 d.fix = Some(Box::new(Fix {
                     title: "Escape the brackets (keeps them as article text)".into(),

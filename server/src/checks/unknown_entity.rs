@@ -76,7 +76,7 @@ pub fn check_registry(corpus: &Corpus) -> Vec<Diagnostic> {
                     code: "unknown-entity",
                     severity: default_severity("unknown-entity"),
                     message: format!("claim `{}`: author {m}", claim.name),
-                    help: Some(h),
+                    help: Some(h.into()),
                     fix: None,
                 });
             }

@@ -26,10 +26,13 @@ pub fn check_id(corpus: &Corpus, id: &str) -> Vec<Diagnostic> {
             code: "unused-entity",
             severity: default_severity("unused-entity"),
             message: format!("`{}` is not referred to anywhere in the corpus", e.id),
-            help: Some(format!(
-                "annotate a mention with `{{@{}}}`, or remove the entry",
-                e.id
-            )),
+            help: Some(
+                format!(
+                    "annotate a mention with `{{@{}}}`, or remove the entry",
+                    e.id
+                )
+                .into(),
+            ),
             fix: None,
         })
         .into_iter()

@@ -230,7 +230,7 @@ pub fn human(
                 .annotation(AnnotationKind::Primary.span(start..end).label(label)),
         );
     if let Some(h) = &d.help {
-        group = group.element(Level::HELP.message(h.as_str()));
+        group = group.element(Level::HELP.message(&**h));
     }
     if let Some(f) = &d.fix {
         let kind = if f.safe { "fix" } else { "suggestion" };

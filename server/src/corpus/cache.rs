@@ -734,7 +734,7 @@ fn findings(local: Vec<Finding>) -> Vec<Diagnostic> {
                 code,
                 severity: f.severity,
                 message: f.message,
-                help: f.help,
+                help: f.help.map(Into::into),
                 fix: f.fix.map(Box::new),
             })
         })
