@@ -1,6 +1,7 @@
 //! Drives `newsmark lsp` over stdio like an editor and times it: indexing,
 //! first diagnostics, keystroke to diagnostics (debounce 0), hover,
-//! definition, references, completion, workspace symbols; resident memory.
+//! definition, references, document highlight, completion, workspace
+//! symbols; resident memory.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -402,6 +403,14 @@ pub fn run(corpus: &Path, bin: &Path, requests: usize, warm: bool, starts: usize
         "references",
         "textDocument/references",
         json!({"textDocument": doc, "position": position(&current, mention), "context": {"includeDeclaration": true}}),
+    );
+    // What an editor asks when the cursor rests on the mention (VS Code on
+    // its own, Neovim through the plugin's CursorHold).
+    timed(
+        &mut c,
+        "documentHighlight",
+        "textDocument/documentHighlight",
+        json!({"textDocument": doc, "position": position(&current, mention)}),
     );
     let completion = json!({"textDocument": doc, "position": position(&current, src)});
     timed(

@@ -78,6 +78,9 @@ fuzz_target!(|data: &[u8]| {
                     in_file(&corpus, l.file, &l.range, "reference");
                 }
             }
+            for h in ide::highlight::document_highlights(&corpus, file, offset) {
+                in_file(&corpus, file, &h.range, "document highlight");
+            }
             for item in ide::completion::completions(&corpus, file, offset).items {
                 in_file(&corpus, file, &item.range, "completion");
             }

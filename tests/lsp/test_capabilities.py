@@ -299,6 +299,36 @@ async def test_references_to_a_claim_a_source_and_an_anchor(client: LanguageClie
     assert "[“keep its mouth shut.”]{.quote #mouth-shut" in anchor_line
 
 
+# ---------------------------------------------------------------- document highlight
+
+
+async def highlights_at(client: LanguageClient, path: pathlib.Path, text: str, needle: str, delta: int):
+    found = await client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(text_document=doc(path), position=pos(text, needle, delta))
+    )
+    return list(found or [])
+
+
+async def test_document_highlight_marks_uses_in_this_file_only(client: LanguageClient):
+    ap = files(client)[AP]
+    text = open_doc(client, ap)
+    # An entity: each `@usa` of AP's story (mentions, speakers), none of the other stories'.
+    found = await highlights_at(client, ap, text, "{@usa}", 2)
+    assert len(found) == text.count("@usa") > 1
+    assert {covered(text, h.range) for h in found} == {"usa"}
+    assert {h.kind for h in found} == {types.DocumentHighlightKind.Read}
+    # A source id cited twice in AP: both citations; the Manila Times' `id` is in another file.
+    found = await highlights_at(client, ap, text, f"src={MANILA}", len("src=") + 2)
+    assert [covered(text, h.range) for h in found] == [MANILA, MANILA]
+    # In the Manila Times, its anchor's definition (a write) and nothing of AP's citation.
+    manila = files(client)[MANILA]
+    mtext = open_doc(client, manila)
+    found = await highlights_at(client, manila, mtext, "#mouth-shut", 2)
+    assert [(covered(mtext, h.range), h.kind) for h in found] == [("mouth-shut", types.DocumentHighlightKind.Write)]
+    # Plain article text highlights nothing.
+    assert await highlights_at(client, ap, text, "Hit by international", 2) == []
+
+
 # ---------------------------------------------------------------- completion
 
 

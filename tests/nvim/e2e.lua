@@ -245,6 +245,49 @@ local function main()
     expect(here:find('reckless remarks', 1, true), 'line %d col %d is not the #reckless-remarks span: %q', row, col, here)
   end)
 
+  -- (3b) document highlight, through the plugin's CursorHold autocommand
+  check('(3b) resting the cursor on {@prk} highlights each @prk of the buffer; moving clears them', function()
+    local citing = open(CITING)
+    client_of(citing)
+    local expected = 0
+    for _, line in ipairs(api.nvim_buf_get_lines(citing, 0, -1, false)) do
+      for _ in line:gmatch('@prk%f[^%w-]') do
+        expected = expected + 1
+      end
+    end
+    expect(expected > 1, 'the story has %d @prk', expected)
+    -- The highlighted texts, from every namespace's LspReference* extmarks.
+    local function highlighted()
+      local out = {}
+      for _, ns in pairs(api.nvim_get_namespaces()) do
+        for _, m in ipairs(api.nvim_buf_get_extmarks(citing, ns, 0, -1, { details = true })) do
+          local d = m[4] or {}
+          if type(d.hl_group) == 'string' and d.hl_group:find('^LspReference') then
+            local line = api.nvim_buf_get_lines(citing, m[2], m[2] + 1, false)[1]
+            table.insert(out, line:sub(m[3] + 1, d.end_col or m[3]))
+          end
+        end
+      end
+      return out
+    end
+    cursor_on('{@prk}', 3)
+    vim.cmd('doautocmd <nomodeline> CursorHold')
+    local got
+    vim.wait(TIMEOUT, function()
+      got = highlighted()
+      return #got >= expected
+    end, 50)
+    expect(#got == expected, '%d highlights for %d @prk: %s', #got, expected, vim.inspect(got))
+    for _, text in ipairs(got) do
+      expect(text == 'prk', 'highlighted %q', text)
+    end
+    vim.cmd('doautocmd <nomodeline> CursorMoved')
+    vim.wait(TIMEOUT, function()
+      return #highlighted() == 0
+    end, 50)
+    expect(#highlighted() == 0, 'still highlighted after the cursor moved: %s', vim.inspect(highlighted()))
+  end)
+
   -- (4) code action
   local fixed = false
   check('(4) code action at `src950s` applies {~~src950s~>1950s~~}', function()

@@ -7,6 +7,7 @@ pub mod code_lens;
 pub mod completion;
 pub mod definition;
 pub mod folding;
+pub mod highlight;
 pub mod hover;
 pub mod inlay_hints;
 pub mod references;

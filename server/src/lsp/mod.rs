@@ -976,6 +976,7 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -1406,6 +1407,34 @@ impl LanguageServer for Backend {
             );
             Ok(Some(
                 locs.iter().filter_map(|l| s.location(ci, l)).collect(),
+            ))
+        })
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        self.settled().await;
+        guard("document_highlight", || {
+            let p = params.text_document_position_params;
+            let s = lock(&self.state);
+            let (ci, file, offset, rope) = s
+                .locate(&p.text_document.uri, p.position)
+                .ok_or_else(|| unknown(&p.text_document.uri))?;
+            let found = crate::ide::highlight::document_highlights(&s.corpora[ci], file, offset);
+            Ok(Some(
+                found
+                    .into_iter()
+                    .map(|h| DocumentHighlight {
+                        range: position::range_to_proto(&rope, &h.range, s.encoding),
+                        kind: Some(if h.definition {
+                            DocumentHighlightKind::WRITE
+                        } else {
+                            DocumentHighlightKind::READ
+                        }),
+                    })
+                    .collect(),
             ))
         })
     }

@@ -32,6 +32,9 @@ M.defaults = {
   capabilities = nil,
   -- function(client, bufnr) called when the server attaches to a buffer.
   on_attach = nil,
+  -- false: do not highlight the other uses of the id under the cursor
+  -- (textDocument/documentHighlight) when the cursor rests ('updatetime').
+  document_highlight = true,
   -- The corpus root is the nearest folder holding one of these, else the
   -- file's folder.
   root_markers = { 'newsmark.toml' },
@@ -421,6 +424,38 @@ local function lsp_buffer(bufnr)
   return not name:match('^%a[%w+.-]*://')
 end
 
+-- When the cursor rests on an id, highlight its uses in the buffer (as VS
+-- Code does on its own); moving the cursor clears them.
+local function highlight_uses(client, bufnr)
+  local caps = client.server_capabilities or {}
+  if M.config.document_highlight == false or not caps.documentHighlightProvider then
+    return
+  end
+  local group = api.nvim_create_augroup('newsmark_highlight_' .. bufnr, { clear = true })
+  api.nvim_create_autocmd({ 'CursorHold', 'CursorHoldI' }, {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      vim.lsp.buf.document_highlight()
+    end,
+  })
+  api.nvim_create_autocmd({ 'CursorMoved', 'CursorMovedI', 'BufLeave' }, {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      vim.lsp.buf.clear_references()
+    end,
+  })
+end
+
+-- The plugin's own setup of an attached buffer, then the user's on_attach.
+local function on_attach(client, bufnr)
+  highlight_uses(client, bufnr)
+  if M.config.on_attach then
+    M.config.on_attach(client, bufnr)
+  end
+end
+
 local function client_config(root)
   local c = M.config
   return {
@@ -431,7 +466,7 @@ local function client_config(root)
     init_options = c.init_options,
     settings = c.settings,
     capabilities = c.capabilities,
-    on_attach = c.on_attach,
+    on_attach = on_attach,
   }
 end
 
@@ -478,7 +513,7 @@ local function configure_native_lsp()
     init_options = c.init_options,
     settings = c.settings,
     capabilities = c.capabilities,
-    on_attach = c.on_attach,
+    on_attach = on_attach,
   })
   vim.lsp.enable('newsmark', c.lsp ~= false)
 end
@@ -517,6 +552,7 @@ local OPTION_TYPES = {
   root_markers = 'table',
   lsp = 'boolean',
   highlight = 'boolean',
+  document_highlight = 'boolean',
   grammar_dir = 'string',
   install_dir = 'string',
 }
