@@ -78,6 +78,16 @@ fuzz_target!(|data: &[u8]| {
                     in_file(&corpus, l.file, &l.range, "reference");
                 }
             }
+            let chain = ide::selection::selection_ranges(&corpus, file, offset);
+            for (i, r) in chain.iter().enumerate() {
+                in_file(&corpus, file, r, "selection range");
+                if let Some(inner) = i.checked_sub(1).map(|j| &chain[j]) {
+                    assert!(
+                        r.start <= inner.start && inner.end <= r.end && r != inner,
+                        "selection range {r:?} does not hold {inner:?}"
+                    );
+                }
+            }
             for h in ide::highlight::document_highlights(&corpus, file, offset) {
                 in_file(&corpus, file, &h.range, "document highlight");
             }

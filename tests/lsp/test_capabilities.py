@@ -329,6 +329,39 @@ async def test_document_highlight_marks_uses_in_this_file_only(client: LanguageC
     assert await highlights_at(client, ap, text, "Hit by international", 2) == []
 
 
+# ---------------------------------------------------------------- selection ranges
+
+
+def chain(text: str, selection: types.SelectionRange) -> list[str]:
+    out = []
+    while selection is not None:
+        out.append(covered(text, selection.range))
+        selection = selection.parent
+    return out
+
+
+async def test_selection_expands_from_a_word_through_the_annotations(client: LanguageClient):
+    ap = files(client)[AP]
+    text = open_doc(client, ap)
+    quote = "[“conspiracy story”]{.quote by=@pr"
+    at = [pos(text, quote, len("[“consp")), pos(text, "by=@prk", len("by=@p"))]
+    result = await client.text_document_selection_range_async(
+        types.SelectionRangeParams(text_document=doc(ap), positions=at)
+    )
+    assert len(result) == 2
+    words = chain(text, result[0])
+    # Through a curly quote, in UTF-16: the word, the span's text, the span, its line, the body, the file.
+    assert words[:2] == ["conspiracy", "“conspiracy story”"]
+    span = words[2]
+    assert span.startswith("[“conspiracy story”]{.quote by=@prk") and span.endswith("}")
+    assert words[-1] == text
+    attribute = chain(text, result[1])
+    assert attribute[:2] == ["prk", "@prk"]
+    assert attribute[-1] == text
+    for inner, outer in zip(words, words[1:]):
+        assert inner in outer and inner != outer
+
+
 # ---------------------------------------------------------------- completion
 
 

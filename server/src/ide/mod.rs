@@ -12,6 +12,7 @@ pub mod hover;
 pub mod inlay_hints;
 pub mod references;
 pub mod rename;
+pub mod selection;
 pub mod semantic_tokens;
 pub mod symbols;
 

@@ -977,6 +977,7 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -1436,6 +1437,40 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             ))
+        })
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        self.settled().await;
+        guard("selection_range", || {
+            let s = lock(&self.state);
+            let uri = &params.text_document.uri;
+            let mut out = Vec::with_capacity(params.positions.len());
+            for p in params.positions {
+                let (ci, file, offset, rope) = s.locate(uri, p).ok_or_else(|| unknown(uri))?;
+                let ranges = crate::ide::selection::selection_ranges(&s.corpora[ci], file, offset);
+                // Nested from the outside in: each range's parent holds it.
+                let mut nested: Option<Box<SelectionRange>> = None;
+                for r in ranges.iter().rev() {
+                    nested = Some(Box::new(SelectionRange {
+                        range: position::range_to_proto(&rope, r, s.encoding),
+                        parent: nested,
+                    }));
+                }
+                // One answer per position, as the protocol asks: the
+                // position itself when there is nothing to select.
+                out.push(nested.map_or(
+                    SelectionRange {
+                        range: Range::new(p, p),
+                        parent: None,
+                    },
+                    |b| *b,
+                ));
+            }
+            Ok(Some(out))
         })
     }
 
