@@ -7,6 +7,7 @@
 //! - `strip(import(x)) == x`;
 //! - `--fix` keeps the article text and is idempotent (library and binary);
 //! - the fast span and CriticMarkup look-ups agree with a plain scan;
+//! - selection ranges nest, from the cursor out to the whole file;
 //! - after random incremental edits the server sees the client's text: its
 //!   pull diagnostics equal `newsmark check --format json` on that text.
 //!
@@ -314,6 +315,42 @@ proptest! {
     ) {
         let news = syntax::import(&raw, "article");
         prop_assert_eq!(syntax::strip(&news), Ok(raw));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Selection ranges
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// At every position of any article, "expand selection" gives ranges of
+    /// the file, each holding the one before it (the protocol's rule for a
+    /// parent), the first touching the cursor and the last the whole file.
+    #[test]
+    fn selection_ranges_nest_out_to_the_whole_file(
+        front in prop_oneof![Just(""), Just("+++\nid = \"a\"\n+++\n")],
+        body in mixed_text(30),
+    ) {
+        let text = format!("{front}{body}");
+        let root = PathBuf::from("/corpus");
+        let corpus = Corpus::from_files(&root, vec![(root.join("a.news"), text.clone())]);
+        for offset in boundaries(&text) {
+            let chain = newsmark::ide::selection::selection_ranges(&corpus, FileRef::Article(0), offset);
+            prop_assert!(!chain.is_empty());
+            prop_assert!(chain[0].start <= offset && offset <= chain[0].end, "{:?} at {}", chain[0], offset);
+            prop_assert_eq!(chain.last(), Some(&(0..text.len())));
+            for r in &chain {
+                prop_assert!(text.get(r.clone()).is_some(), "{:?} is not a range of {:?}", r, text);
+            }
+            for pair in chain.windows(2) {
+                let (inner, outer) = (&pair[0], &pair[1]);
+                prop_assert!(
+                    outer.start <= inner.start && inner.end <= outer.end && outer != inner,
+                    "{:?} does not hold {:?} in {:?} at {}", outer, inner, text, offset
+                );
+            }
+        }
     }
 }
 

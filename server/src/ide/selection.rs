@@ -41,6 +41,9 @@ pub fn selection_ranges(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Te
     structure.push(0..text.len());
     let mut all: Vec<TextRange> = word_at(&text, offset).into_iter().collect();
     all.extend(structure);
+    // The body without its trailing blank lines does not reach a cursor
+    // left on them.
+    all.retain(|r| holds(r, offset));
     all.sort_by_key(|r| (r.len(), std::cmp::Reverse(r.start)));
     let mut chain: Vec<TextRange> = Vec::new();
     for r in all {
@@ -125,7 +128,8 @@ fn word_at(text: &str, offset: usize) -> Option<TextRange> {
         return None;
     }
     let start = start + (text[start..end].len() - text[start..end].trim_start_matches(edge).len());
-    Some(start..start + word.len())
+    // In `{--x--}` at the first `-`, the word is `x`: not where the cursor is.
+    Some(start..start + word.len()).filter(|w| holds(w, offset))
 }
 
 /// The line holding `offset`, without its line break.
