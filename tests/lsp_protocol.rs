@@ -360,3 +360,51 @@ fn a_long_completion_list_is_marked_incomplete() {
     );
     assert!(c.shutdown());
 }
+
+/// Renaming an article's file in the editor (VS Code's explorer) changes the
+/// source id it takes from its file name: the server answers
+/// `workspace/willRenameFiles` with the edits to every citation of it, and
+/// with nothing for an article whose `id` is in its front matter.
+#[test]
+fn renaming_an_article_file_updates_the_citations_of_its_file_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical");
+    let write = |name: &str, text: &str| {
+        let path = root.join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let cited = write("cited.news", "[It said]{.quote #said by=@o}\n");
+    let declared = write(
+        "declared.news",
+        "+++\nid = \"wire\"\n+++\n[“Text”]{.quote src=cited#said by=@o}\n",
+    );
+    let mut c = lsp_client::Client::start(&root);
+    let init = c.initialize(&root, false);
+    let filters =
+        &init["result"]["capabilities"]["workspace"]["fileOperations"]["willRename"]["filters"];
+    assert_eq!(filters[0]["pattern"]["glob"], json!("**/*.news"), "{init}");
+    let rename = |c: &mut lsp_client::Client, from: &std::path::Path, to: &str| {
+        c.request(
+            "workspace/willRenameFiles",
+            json!({"files": [{"oldUri": lsp_client::uri(from), "newUri": lsp_client::uri(&root.join(to))}]}),
+        )["result"]
+            .clone()
+    };
+    let edit = rename(&mut c, &cited, "kcna-2022.news");
+    let edits = &edit["changes"][lsp_client::uri(&declared)];
+    // `src=cited#said` on line 3: `cited` is UTF-16 units 20..25 (the curly
+    // quotes are one unit each).
+    assert_eq!(
+        edits,
+        &json!([{"range": {"start": {"line": 3, "character": 20}, "end": {"line": 3, "character": 25}}, "newText": "kcna-2022"}]),
+        "{edit}"
+    );
+    assert_eq!(
+        edit["changes"].as_object().map(|m| m.len()),
+        Some(1),
+        "{edit}"
+    );
+    assert_eq!(rename(&mut c, &declared, "other.news"), Value::Null);
+    assert!(c.shutdown());
+}

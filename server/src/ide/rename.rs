@@ -106,6 +106,60 @@ pub fn rename(
     Ok(edits)
 }
 
+/// The edits a rename of article `i`'s file to `new_path` calls for: an
+/// article without `id` in its front matter takes its source id from its
+/// file name, so every `src=` and `derived_from` citing the old name is
+/// changed to the new one. None when the id is declared (it survives the
+/// rename), when the new name is not a valid id or not a `.news` file,
+/// when another article already has that id, or when the old id is
+/// ambiguous (two articles share it, and the citations may mean either).
+pub fn file_renamed(corpus: &Corpus, i: usize, new_path: &std::path::Path) -> Vec<Edit> {
+    let Some(a) = corpus.articles.get(i) else {
+        return Vec::new();
+    };
+    let old = &a.summary.id;
+    let new = new_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let article = new_path.extension().is_some_and(|e| e == "news");
+    let holders = |id: &str| {
+        corpus
+            .index
+            .sources
+            .by_name(id)
+            .into_iter()
+            .flatten()
+            .count()
+    };
+    if a.summary.id_range.is_some()
+        || !article
+        || !valid(new)
+        || *old == new
+        || holders(new) > 0
+        || holders(old.as_str()) != 1
+    {
+        return Vec::new();
+    }
+    let mut edits: Vec<Edit> = Vec::new();
+    for (j, b) in corpus.articles.iter().enumerate() {
+        let cites = b
+            .summary
+            .sources
+            .iter()
+            .chain(&b.summary.derived_from)
+            .filter(|r| r.source.value == *old);
+        edits.extend(cites.map(|r| Edit {
+            file: FileRef::Article(j),
+            range: r.source.range.clone(),
+            new_text: new.to_string(),
+        }));
+    }
+    edits.sort_by_key(|e| (e.file, e.range.start));
+    edits.dedup();
+    edits
+}
+
 #[cfg(test)]
 mod tests {
     use expect_test::expect;
@@ -156,6 +210,65 @@ author = "@prk"
             entities.toml 1..4 "prk" -> dprk
             entities.toml 67..70 "prk" -> dprk"#]]
         .assert_eq(&shown.join("\n"));
+    }
+
+    const FILES: &str = r#"//- /cited.news
+[It said]{.quote #said by=@o}
+//- /declared.news
++++
+id = "wire"
++++
+[Text]{.quote src=cited#said by=@o}, [more]{.claim src=cited by=@o}.
+//- /reprint.news
++++
+derived_from = ["cited", "wire"]
++++
+Reprinted.
+"#;
+
+    /// The edits of renaming `from` to `to`, as `file:range "old" -> new`.
+    fn renamed(from: &str, to: &str) -> String {
+        let corpus = crate::checks::test_support::corpus(FILES);
+        let i = corpus
+            .articles
+            .iter()
+            .position(|a| a.path.ends_with(from))
+            .expect("the article");
+        super::file_renamed(&corpus, i, std::path::Path::new(to))
+            .into_iter()
+            .map(|e| {
+                let l = crate::ide::Location {
+                    file: e.file,
+                    range: e.range,
+                };
+                format!("{} -> {}", show(&corpus, &l), e.new_text)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn renaming_a_file_renames_the_id_it_gives_its_article() {
+        expect![[r#"
+            declared.news 38..43 "cited" -> kcna-2022
+            declared.news 75..80 "cited" -> kcna-2022
+            reprint.news 21..26 "cited" -> kcna-2022"#]]
+        .assert_eq(&renamed("cited.news", "/corpus/sub/kcna-2022.news"));
+    }
+
+    #[test]
+    fn renaming_a_file_leaves_declared_taken_and_invalid_ids_alone() {
+        // `id` in the front matter survives the rename.
+        assert_eq!(renamed("declared.news", "/corpus/other.news"), "");
+        // Another article is `wire` already; `has space` is no id; a file
+        // that is no longer an article takes its citations with it.
+        for to in [
+            "/corpus/wire.news",
+            "/corpus/has space.news",
+            "/corpus/cited.txt",
+        ] {
+            assert_eq!(renamed("cited.news", to), "", "{to}");
+        }
     }
 
     #[test]

@@ -1029,7 +1029,22 @@ impl LanguageServer for Backend {
                         supported: Some(true),
                         change_notifications: Some(OneOf::Left(true)),
                     }),
-                    file_operations: None,
+                    // A rename of an article's file can change its source
+                    // id (the file stem): the client asks for the edits
+                    // to its citations first.
+                    file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                        will_rename: Some(FileOperationRegistrationOptions {
+                            filters: vec![FileOperationFilter {
+                                scheme: Some("file".into()),
+                                pattern: FileOperationPattern {
+                                    glob: "**/*.news".into(),
+                                    matches: Some(FileOperationPatternKind::File),
+                                    options: None,
+                                },
+                            }],
+                        }),
+                        ..WorkspaceFileOperationsServerCapabilities::default()
+                    }),
                 }),
                 ..ServerCapabilities::default()
             },
@@ -1520,6 +1535,43 @@ impl LanguageServer for Backend {
                 }
             }
             Ok(Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..WorkspaceEdit::default()
+            }))
+        })
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        self.settled().await;
+        guard("will_rename_files", || {
+            let s = lock(&self.state);
+            let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+            for f in &params.files {
+                let parse = |u: &str| u.parse::<Uri>().ok().as_ref().and_then(path_of);
+                let (Some(old), Some(new)) = (parse(&f.old_uri), parse(&f.new_uri)) else {
+                    continue;
+                };
+                let Some(ci) = s.corpus_of(&old) else {
+                    continue;
+                };
+                let Some(FileRef::Article(i)) = s.corpora[ci].file_ref(&old) else {
+                    continue;
+                };
+                for e in crate::ide::rename::file_renamed(&s.corpora[ci], i, &new) {
+                    let at = crate::ide::Location {
+                        file: e.file,
+                        range: e.range,
+                    };
+                    if let Some(loc) = s.location(ci, &at) {
+                        changes
+                            .entry(loc.uri)
+                            .or_default()
+                            .push(TextEdit::new(loc.range, e.new_text));
+                    }
+                }
+            }
+            // Nothing to change: no edit, so the editor renames at once.
+            Ok((!changes.is_empty()).then(|| WorkspaceEdit {
                 changes: Some(changes),
                 ..WorkspaceEdit::default()
             }))
