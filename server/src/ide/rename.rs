@@ -30,7 +30,7 @@ pub fn prepare_rename(
             if declared {
                 Ok((range, id))
             } else {
-                Err(format!("`{id}` comes from a file name; set `id` in that article's front matter to rename it"))
+                Err(format!("`{id}` comes from a file name: rename that file (VS Code then updates what cites it), or set `id` in its front matter"))
             }
         }
         _ => Err("nothing to rename here: place the cursor on an `@id`, a `claim=`, a source id or an `#anchor`".into()),
