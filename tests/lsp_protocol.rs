@@ -383,7 +383,7 @@ fn renaming_an_article_file_updates_the_citations_of_its_file_name() {
     let init = c.initialize(&root, false);
     let filters =
         &init["result"]["capabilities"]["workspace"]["fileOperations"]["willRename"]["filters"];
-    assert_eq!(filters[0]["pattern"]["glob"], json!("**/*.news"), "{init}");
+    assert_eq!(filters[0]["pattern"]["matches"], json!("file"), "{init}");
     let rename = |c: &mut lsp_client::Client, from: &std::path::Path, to: &str| {
         c.request(
             "workspace/willRenameFiles",

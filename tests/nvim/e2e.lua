@@ -281,6 +281,19 @@ local function main()
     for _, text in ipairs(got) do
       expect(text == 'prk', 'highlighted %q', text)
     end
+    -- The highlights show: the group resolves to a colour (before 0.10 the
+    -- plugin links it to Visual; Neovim defines none of its own there).
+    local shown = vim.fn.synIDtrans(vim.fn.hlID('LspReferenceRead'))
+    local attrs = {}
+    for _, mode in ipairs({ 'gui', 'cterm', 'term' }) do
+      for _, what in ipairs({ 'bg', 'reverse', 'underline', 'bold' }) do
+        local v = vim.fn.synIDattr(shown, what, mode)
+        if v ~= '' then
+          table.insert(attrs, mode .. '.' .. what .. '=' .. v)
+        end
+      end
+    end
+    expect(#attrs > 0, 'LspReferenceRead shows nothing (resolves to %q)', vim.fn.synIDattr(shown, 'name'))
     vim.cmd('doautocmd <nomodeline> CursorMoved')
     vim.wait(TIMEOUT, function()
       return #highlighted() == 0

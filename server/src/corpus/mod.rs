@@ -909,10 +909,18 @@ impl Article {
     /// The parsed document: the one in memory, else parsed again from the
     /// text (about 30 µs for a news article).
     pub fn doc(&self) -> std::borrow::Cow<'_, Document> {
+        self.doc_of(&self.text())
+    }
+
+    /// [`Article::doc`], parsing `text` when no document is in memory: the
+    /// article's text as the caller already read it, so that the
+    /// document's ranges are ranges of that text even if the file changes
+    /// between two reads.
+    pub fn doc_of(&self, text: &str) -> std::borrow::Cow<'_, Document> {
         match &self.doc {
             Some(doc) => std::borrow::Cow::Borrowed(&**doc),
-            None if self.plain => std::borrow::Cow::Owned(syntax::parse_plain(&self.text())),
-            None => std::borrow::Cow::Owned(syntax::parse(&self.text())),
+            None if self.plain => std::borrow::Cow::Owned(syntax::parse_plain(text)),
+            None => std::borrow::Cow::Owned(syntax::parse(text)),
         }
     }
 

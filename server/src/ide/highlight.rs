@@ -26,18 +26,12 @@ pub fn document_highlights(corpus: &Corpus, file: FileRef, offset: usize) -> Vec
     };
     let mut out = match file {
         FileRef::Article(i) => in_article(corpus, i, &target),
-        // A registry entry: its header, and its uses in the registry file
-        // itself if references finds any.
-        FileRef::Registry(_) | FileRef::Config => {
-            super::references::references(corpus, file, offset, true)
-                .into_iter()
-                .filter(|l| l.file == file)
-                .map(|l| Highlight {
-                    range: l.range,
-                    definition: true,
-                })
-                .collect()
-        }
+        // A registry entry: its header, the one place it is defined (its
+        // uses are in the articles).
+        FileRef::Registry(_) | FileRef::Config => vec![Highlight {
+            range: target.range().clone(),
+            definition: true,
+        }],
     };
     out.sort_by_key(|h| (h.range.start, h.range.end));
     out.dedup();

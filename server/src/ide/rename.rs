@@ -110,7 +110,8 @@ pub fn rename(
 /// article without `id` in its front matter takes its source id from its
 /// file name, so every `src=` and `derived_from` citing the old name is
 /// changed to the new one. None when the id is declared (it survives the
-/// rename), when the new name is not a valid id or not a `.news` file,
+/// rename), when the new name is not a valid id or not an article of the
+/// corpus (outside its root, or without one of its extensions),
 /// when another article already has that id, or when the old id is
 /// ambiguous (two articles share it, and the citations may mean either).
 pub fn file_renamed(corpus: &Corpus, i: usize, new_path: &std::path::Path) -> Vec<Edit> {
@@ -122,7 +123,9 @@ pub fn file_renamed(corpus: &Corpus, i: usize, new_path: &std::path::Path) -> Ve
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    let article = new_path.extension().is_some_and(|e| e == "news");
+    // Still an article of this corpus: under its root, with one of its
+    // extensions (`newsmark.toml`'s `extensions` and `plain`).
+    let article = corpus.owns(new_path);
     let holders = |id: &str| {
         corpus
             .index
@@ -261,14 +264,34 @@ Reprinted.
         // `id` in the front matter survives the rename.
         assert_eq!(renamed("declared.news", "/corpus/other.news"), "");
         // Another article is `wire` already; `has space` is no id; a file
-        // that is no longer an article takes its citations with it.
+        // that is no longer an article of the corpus (another extension,
+        // outside its root) takes its citations with it.
         for to in [
             "/corpus/wire.news",
             "/corpus/has space.news",
-            "/corpus/cited.txt",
+            "/corpus/kcna.md",
+            "/elsewhere/kcna.news",
         ] {
             assert_eq!(renamed("cited.news", to), "", "{to}");
         }
+    }
+
+    #[test]
+    fn renaming_one_of_two_files_of_the_same_name_changes_nothing() {
+        // `a/cited.news` and `b/cited.news` are both `cited`: a citation
+        // may mean either, so neither rename moves it.
+        let corpus = crate::checks::test_support::corpus(
+            "//- /a/cited.news\nOne.\n//- /b/cited.news\nTwo.\n//- /c.news\n[x]{.quote src=cited by=@o}\n",
+        );
+        let i = corpus
+            .articles
+            .iter()
+            .position(|a| a.path.ends_with("a/cited.news"))
+            .expect("the article");
+        assert_eq!(
+            super::file_renamed(&corpus, i, std::path::Path::new("/corpus/a/new.news")),
+            Vec::new()
+        );
     }
 
     #[test]

@@ -21,10 +21,11 @@ pub fn selection_ranges(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Te
     if let FileRef::Article(i) = file
         && let Some(a) = corpus.articles.get(i)
     {
-        let doc = a.doc();
+        let doc = a.doc_of(&text);
         annotations(&doc, &text, offset, &mut structure);
         match &doc.front_matter {
-            Some(fm) if holds(&fm.range, offset) => outer.push(fm.range.clone()),
+            // The body starts where the front matter ends: there, the body.
+            Some(fm) if offset < fm.range.end => outer.push(fm.range.clone()),
             _ if offset >= doc.body_start => {
                 let body = text.get(doc.body_start..).unwrap_or("").trim_end();
                 outer.push(doc.body_start..doc.body_start + body.len());
@@ -250,6 +251,18 @@ mod tests {
                 "kcna"
                 "id = \"kcna\""
                 "+++\nid = \"kcna\"\npublished = 2022-09-22\n+++\n"
+                "+++\nid = \"kcna\"\npublished = 2022-09-22\n+++\nIt said [[North Korea]{@prk} hadn’t “exported any weapon”]{.quote by=@prk claim=no-arms when=\"2022-09-22\"} in the {~~src950s~>1950s~~}.\nA second line.\n""#]],
+        );
+    }
+
+    #[test]
+    fn at_the_start_of_the_body() {
+        check(
+            &ARTICLE.replace("+++\nIt said", "+++\n$0It said"),
+            expect![[r#"
+                "It"
+                "It said [[North Korea]{@prk} hadn’t “exported any weapon”]{.quote by=@prk claim=no-arms when=\"2022-09-22\"} in the {~~src950s~>1950s~~}."
+                "It said [[North Korea]{@prk} hadn’t “exported any weapon”]{.quote by=@prk claim=no-arms when=\"2022-09-22\"} in the {~~src950s~>1950s~~}.\nA second line."
                 "+++\nid = \"kcna\"\npublished = 2022-09-22\n+++\nIt said [[North Korea]{@prk} hadn’t “exported any weapon”]{.quote by=@prk claim=no-arms when=\"2022-09-22\"} in the {~~src950s~>1950s~~}.\nA second line.\n""#]],
         );
     }

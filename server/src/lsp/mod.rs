@@ -1031,13 +1031,15 @@ impl LanguageServer for Backend {
                     }),
                     // A rename of an article's file can change its source
                     // id (the file stem): the client asks for the edits
-                    // to its citations first.
+                    // to its citations first. Every file: a corpus's
+                    // `newsmark.toml` may add extensions, and is read after
+                    // this answer; a file that is no article gets no edit.
                     file_operations: Some(WorkspaceFileOperationsServerCapabilities {
                         will_rename: Some(FileOperationRegistrationOptions {
                             filters: vec![FileOperationFilter {
                                 scheme: Some("file".into()),
                                 pattern: FileOperationPattern {
-                                    glob: "**/*.news".into(),
+                                    glob: "**/*".into(),
                                     matches: Some(FileOperationPatternKind::File),
                                     options: None,
                                 },

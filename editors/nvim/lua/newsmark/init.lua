@@ -291,6 +291,13 @@ local LEGACY_GROUPS = {
 local function define_groups()
   vim.cmd('highlight default NewsmarkStrikethrough cterm=strikethrough gui=strikethrough')
   vim.cmd('highlight default NewsmarkStrong cterm=bold gui=bold')
+  if not has('0.10') then
+    -- Before 0.10 Neovim defines no colour for the highlighted uses of an
+    -- id (document_highlight below); a colour scheme's own wins.
+    vim.cmd('highlight default link LspReferenceText Visual')
+    vim.cmd('highlight default link LspReferenceRead LspReferenceText')
+    vim.cmd('highlight default link LspReferenceWrite LspReferenceText')
+  end
   if has('0.8') and not has('0.10') then
     -- 0.8/0.9 know @text.* but not the @markup.*/@diff.* names of 0.10.
     local links = {
@@ -432,10 +439,19 @@ local function highlight_uses(client, bufnr)
     return
   end
   local group = api.nvim_create_augroup('newsmark_highlight_' .. bufnr, { clear = true })
+  local function stop()
+    pcall(api.nvim_del_augroup_by_id, group)
+    pcall(vim.lsp.util.buf_clear_references, bufnr)
+  end
   api.nvim_create_autocmd({ 'CursorHold', 'CursorHoldI' }, {
     group = group,
     buffer = bufnr,
     callback = function()
+      -- The server stopped or left the buffer: stop asking.
+      if not vim.lsp.buf_is_attached(bufnr, client.id) then
+        stop()
+        return
+      end
       vim.lsp.buf.document_highlight()
     end,
   })
@@ -446,6 +462,17 @@ local function highlight_uses(client, bufnr)
       vim.lsp.buf.clear_references()
     end,
   })
+  if has('0.8') then
+    api.nvim_create_autocmd('LspDetach', {
+      group = group,
+      buffer = bufnr,
+      callback = function(args)
+        if args.data and args.data.client_id == client.id then
+          stop()
+        end
+      end,
+    })
+  end
 end
 
 -- The plugin's own setup of an attached buffer, then the user's on_attach.
