@@ -571,6 +571,27 @@ impl State {
         ))
     }
 
+    /// Adds rename `edits` in corpus `ci` to a workspace edit's `changes`.
+    fn add_edits(
+        &self,
+        ci: usize,
+        edits: Vec<crate::ide::rename::Edit>,
+        changes: &mut HashMap<Uri, Vec<TextEdit>>,
+    ) {
+        for e in edits {
+            let at = crate::ide::Location {
+                file: e.file,
+                range: e.range,
+            };
+            if let Some(loc) = self.location(ci, &at) {
+                changes
+                    .entry(loc.uri)
+                    .or_default()
+                    .push(TextEdit::new(loc.range, e.new_text));
+            }
+        }
+    }
+
     /// [`State::diagnose`], and if a rule panics (a bug), forget every cached
     /// finding so that the next check starts from scratch rather than from
     /// a half-updated cache; the panic still fails this check.
@@ -1522,20 +1543,7 @@ impl LanguageServer for Backend {
             let edits = crate::ide::rename::rename(&s.corpora[ci], file, offset, &params.new_name)
                 .map_err(Error::invalid_params)?;
             let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-            for e in edits {
-                if let Some(loc) = s.location(
-                    ci,
-                    &crate::ide::Location {
-                        file: e.file,
-                        range: e.range,
-                    },
-                ) {
-                    changes
-                        .entry(loc.uri)
-                        .or_default()
-                        .push(TextEdit::new(loc.range, e.new_text));
-                }
-            }
+            s.add_edits(ci, edits, &mut changes);
             Ok(Some(WorkspaceEdit {
                 changes: Some(changes),
                 ..WorkspaceEdit::default()
@@ -1559,18 +1567,8 @@ impl LanguageServer for Backend {
                 let Some(FileRef::Article(i)) = s.corpora[ci].file_ref(&old) else {
                     continue;
                 };
-                for e in crate::ide::rename::file_renamed(&s.corpora[ci], i, &new) {
-                    let at = crate::ide::Location {
-                        file: e.file,
-                        range: e.range,
-                    };
-                    if let Some(loc) = s.location(ci, &at) {
-                        changes
-                            .entry(loc.uri)
-                            .or_default()
-                            .push(TextEdit::new(loc.range, e.new_text));
-                    }
-                }
+                let edits = crate::ide::rename::file_renamed(&s.corpora[ci], i, &new);
+                s.add_edits(ci, edits, &mut changes);
             }
             // Nothing to change: no edit, so the editor renames at once.
             Ok((!changes.is_empty()).then(|| WorkspaceEdit {
