@@ -156,6 +156,29 @@ fn enclosing_claim(doc: &Document, span: &crate::syntax::Span) -> Option<Name> {
 }
 
 impl Summary {
+    /// Its citations of source `id`: the `src=` and `derived_from` naming
+    /// it (what references, document highlights and a file's rename find).
+    pub fn citations<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a SourceRef> + 'a {
+        self.sources
+            .iter()
+            .chain(self.derived_from.iter())
+            .filter(move |r| r.source.value == id)
+    }
+
+    /// Its citations of `#anchor` in source `source` (`src=source#anchor`):
+    /// the anchor part of each.
+    pub fn cited_anchors<'a>(
+        &'a self,
+        source: &'a str,
+        anchor: &'a str,
+    ) -> impl Iterator<Item = &'a Spanned<Name>> + 'a {
+        self.sources
+            .iter()
+            .filter(move |r| r.source.value == source)
+            .filter_map(|r| r.anchor.as_ref())
+            .filter(move |x| x.value == anchor)
+    }
+
     /// The article's outlet as an id: its `outlet` entity, else its source
     /// id (an article with no outlet counts as an outlet of its own).
     pub fn outlet_id(&self) -> Name {

@@ -66,10 +66,7 @@ fn in_article(corpus: &Corpus, i: usize, target: &Target) -> Vec<Highlight> {
             .collect(),
         Target::Source { id, .. } => {
             let mut out: Vec<Highlight> = s
-                .sources
-                .iter()
-                .chain(&s.derived_from)
-                .filter(|r| r.source.value == id)
+                .citations(id)
                 .map(|r| used(r.source.range.clone()))
                 .collect();
             if s.id == id
@@ -81,11 +78,7 @@ fn in_article(corpus: &Corpus, i: usize, target: &Target) -> Vec<Highlight> {
         }
         Target::Anchor { source, anchor, .. } => {
             let mut out: Vec<Highlight> = s
-                .sources
-                .iter()
-                .filter(|r| r.source.value == source)
-                .filter_map(|r| r.anchor.as_ref())
-                .filter(|x| x.value == anchor)
+                .cited_anchors(source, anchor)
                 .map(|x| used(x.range.clone()))
                 .collect();
             if s.id == source {

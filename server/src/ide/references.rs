@@ -42,17 +42,10 @@ pub fn references(
         Target::Source { id, .. } => {
             let mut out: Vec<Location> = Vec::new();
             for (i, a) in corpus.articles.iter().enumerate() {
-                out.extend(
-                    a.summary
-                        .sources
-                        .iter()
-                        .chain(&a.summary.derived_from)
-                        .filter(|r| r.source.value == id)
-                        .map(|r| Location {
-                            file: FileRef::Article(i),
-                            range: r.source.range.clone(),
-                        }),
-                );
+                out.extend(a.summary.citations(id).map(|r| Location {
+                    file: FileRef::Article(i),
+                    range: r.source.range.clone(),
+                }));
             }
             if include_declaration {
                 out.extend(super::definition::source(corpus, id));
@@ -62,20 +55,10 @@ pub fn references(
         Target::Anchor { source, anchor, .. } => {
             let mut out: Vec<Location> = Vec::new();
             for (i, a) in corpus.articles.iter().enumerate() {
-                out.extend(
-                    a.summary
-                        .sources
-                        .iter()
-                        .filter(|r| {
-                            r.source.value == source
-                                && r.anchor.as_ref().is_some_and(|x| x.value == anchor)
-                        })
-                        .filter_map(|r| r.anchor.as_ref())
-                        .map(|x| Location {
-                            file: FileRef::Article(i),
-                            range: x.range.clone(),
-                        }),
-                );
+                out.extend(a.summary.cited_anchors(source, anchor).map(|x| Location {
+                    file: FileRef::Article(i),
+                    range: x.range.clone(),
+                }));
             }
             if include_declaration {
                 for i in corpus

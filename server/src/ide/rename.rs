@@ -146,13 +146,7 @@ pub fn file_renamed(corpus: &Corpus, i: usize, new_path: &std::path::Path) -> Ve
     }
     let mut edits: Vec<Edit> = Vec::new();
     for (j, b) in corpus.articles.iter().enumerate() {
-        let cites = b
-            .summary
-            .sources
-            .iter()
-            .chain(&b.summary.derived_from)
-            .filter(|r| r.source.value == *old);
-        edits.extend(cites.map(|r| Edit {
+        edits.extend(b.summary.citations(old.as_str()).map(|r| Edit {
             file: FileRef::Article(j),
             range: r.source.range.clone(),
             new_text: new.to_string(),

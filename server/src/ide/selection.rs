@@ -5,6 +5,7 @@
 //! and the whole file. An analyst selects a quote's exact words to wrap
 //! them, or a whole annotated span to move it, in a keystroke or two.
 
+use super::contains;
 use crate::checks::FileRef;
 use crate::corpus::Corpus;
 use crate::syntax::{Document, TextRange};
@@ -35,7 +36,7 @@ pub fn selection_ranges(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Te
     }
     let line = line_at(&text, offset);
     // A span written over several lines: its line would cut it.
-    if structure.iter().all(|r| contains(&line, r)) {
+    if structure.iter().all(|r| encloses(&line, r)) {
         structure.push(line);
     }
     structure.extend(outer);
@@ -44,13 +45,13 @@ pub fn selection_ranges(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Te
     all.extend(structure);
     // The body without its trailing blank lines does not reach a cursor
     // left on them.
-    all.retain(|r| holds(r, offset));
+    all.retain(|r| contains(r, offset));
     all.sort_by_key(|r| (r.len(), std::cmp::Reverse(r.start)));
     let mut chain: Vec<TextRange> = Vec::new();
     for r in all {
         if chain
             .last()
-            .is_none_or(|last| *last != r && contains(&r, last))
+            .is_none_or(|last| *last != r && encloses(&r, last))
         {
             chain.push(r);
         }
@@ -60,14 +61,14 @@ pub fn selection_ranges(corpus: &Corpus, file: FileRef, offset: usize) -> Vec<Te
 
 /// The annotation ranges around `offset`.
 fn annotations(doc: &Document, text: &str, offset: usize, out: &mut Vec<TextRange>) {
-    for span in doc.spans.iter().filter(|s| holds(&s.range, offset)) {
+    for span in doc.spans.iter().filter(|s| contains(&s.range, offset)) {
         out.push(span.range.clone());
         for part in [&span.content, &span.attributes] {
-            if holds(part, offset) {
+            if contains(part, offset) {
                 out.push(part.clone());
             }
         }
-        if !holds(&span.attributes, offset) {
+        if !contains(&span.attributes, offset) {
             continue;
         }
         for p in &span.properties {
@@ -77,9 +78,9 @@ fn annotations(doc: &Document, text: &str, offset: usize, out: &mut Vec<TextRang
                 end += 1;
             }
             let whole = p.key.range.start..end;
-            if holds(&whole, offset) {
+            if contains(&whole, offset) {
                 out.push(whole);
-                if holds(&p.value.range, offset) {
+                if contains(&p.value.range, offset) {
                     out.push(p.value.range.clone());
                 }
             }
@@ -92,17 +93,17 @@ fn annotations(doc: &Document, text: &str, offset: usize, out: &mut Vec<TextRang
             .chain(&span.flags);
         out.extend(
             words
-                .filter(|w| holds(&w.range, offset))
+                .filter(|w| contains(&w.range, offset))
                 .map(|w| w.range.clone()),
         );
     }
-    for c in doc.critics.iter().filter(|c| holds(&c.range, offset)) {
+    for c in doc.critics.iter().filter(|c| contains(&c.range, offset)) {
         out.push(c.range.clone());
         out.extend(
             [&c.body, &c.replacement]
                 .into_iter()
                 .flatten()
-                .filter(|r| holds(r, offset))
+                .filter(|r| contains(r, offset))
                 .cloned(),
         );
     }
@@ -130,7 +131,7 @@ fn word_at(text: &str, offset: usize) -> Option<TextRange> {
     }
     let start = start + (text[start..end].len() - text[start..end].trim_start_matches(edge).len());
     // In `{--x--}` at the first `-`, the word is `x`: not where the cursor is.
-    Some(start..start + word.len()).filter(|w| holds(w, offset))
+    Some(start..start + word.len()).filter(|w| contains(w, offset))
 }
 
 /// The line holding `offset`, without its line break.
@@ -142,15 +143,14 @@ fn line_at(text: &str, offset: usize) -> TextRange {
     start..end
 }
 
-fn holds(range: &TextRange, offset: usize) -> bool {
-    range.start <= offset && offset <= range.end
-}
-
-fn contains(outer: &TextRange, inner: &TextRange) -> bool {
+/// Whether `outer` holds all of `inner`.
+fn encloses(outer: &TextRange, inner: &TextRange) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
-/// `offset`, moved back to the start of the character it is in.
+/// `offset`, moved back to the start of the character it is in
+/// (`str::floor_char_boundary` needs Rust 1.91; the workspace supports
+/// 1.90).
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
